@@ -1,0 +1,25 @@
+"""chainrule's engine: scalar reverse-mode autograd that records, for every node, its local partials.
+
+Public surface: `Value` (the node), `backward`/`zero_grad`/`topological_order`/`paths` (graph walks),
+`sum_values`/`linear`/`logsumexp` (operations on many arguments at once), `gradcheck` (central
+differences against the engine), `notation` (names in course notation) and the error classes.
+
+The import name ``autograd`` is also used by the HIPS/autograd project: install chainrule in an
+environment without it.
+"""
+
+from autograd import notation, ops
+from autograd.errors import ChainruleError, DomainError, GradcheckError, NonFiniteError
+from autograd.gradcheck import GradcheckReport, gradcheck
+from autograd.graph import (backward, check_finite, count_paths, depends_on, describe_nonfinite, leaves, paths,
+                            topological_order, zero_grad)
+from autograd.value import Value, as_float, linear, logsumexp, sum_values
+
+__all__ = [
+    "Value", "as_float", "linear", "logsumexp", "sum_values",
+    "backward", "check_finite", "count_paths", "depends_on", "describe_nonfinite", "leaves", "paths",
+    "topological_order", "zero_grad",
+    "gradcheck", "GradcheckReport",
+    "ChainruleError", "DomainError", "GradcheckError", "NonFiniteError",
+    "notation", "ops",
+]

@@ -1,0 +1,24 @@
+"""The exceptions chainrule raises, so that callers can catch them by kind.
+
+Every message says which operation failed, on which values (and their labels), why, and what to do.
+"""
+
+
+class ChainruleError(Exception):
+    """Base class of every error chainrule raises on purpose."""
+
+
+class DomainError(ChainruleError, ValueError):
+    """An operation was applied outside the inputs where it (or its derivative) is defined and finite.
+
+    Examples: log of a non-positive number, division by zero, exp overflowing float64, sqrt at 0
+    (value defined, derivative infinite).
+    """
+
+
+class NonFiniteError(ChainruleError, ArithmeticError):
+    """A NaN or an infinity appeared in a forward value or a gradient; the message names the node."""
+
+
+class GradcheckError(ChainruleError, AssertionError):
+    """Analytic and numeric derivatives disagree; the message holds the per-input report."""

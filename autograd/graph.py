@@ -1,0 +1,179 @@
+"""Walking a recorded graph: topological order, backward (the chain rule, written once), zero_grad,
+paths between two nodes, and the search for the first non-finite number.
+
+Every walk is iterative, so a chain of a million operations needs no recursion limit, and every order
+comes from the graph's structure (parents in argument order), never from ``id()``: the same program
+visits nodes in the same order every time.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from autograd.errors import NonFiniteError
+from autograd.value import Value
+
+_INF = math.inf
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, inputs first and ``root`` last.
+
+    Depth-first over ``parents`` in argument order; a node is marked when it is *expanded*, not when
+    it is pushed, so a node reached twice before its first expansion is still placed after all of its
+    inputs (``c = x*x; c + c*c``).
+    """
+    order: list[Value] = []
+    expanded: set[int] = set()
+    stack: list = [root]
+    push, pop = stack.append, stack.pop
+    while stack:
+        v = pop()
+        if v.__class__ is tuple:  # (node,): every input of node is placed; place node itself
+            order.append(v[0])
+            continue
+        key = id(v)  # ids are unique while the graph is alive; they only mark, never order
+        if key in expanded:
+            continue
+        expanded.add(key)
+        parents = v.parents
+        if not parents:
+            order.append(v)
+            continue
+        push((v,))
+        for p in reversed(parents):  # reversed so the first argument is expanded first
+            if id(p) not in expanded:
+                push(p)
+    return order
+
+
+def backward(root: Value, grad: float = 1.0) -> list[Value]:
+    """Run reverse-mode differentiation from ``root``; see `Value.backward` for the semantics.
+
+    The one place the chain rule is applied: for each node, in reverse topological order, its grad
+    (∂root/∂node, complete by then) times each local partial is added into the parent's grad.
+
+    Returns:
+        The topological order used, so callers can reuse it.
+    """
+    order = topological_order(root)
+    for v in order:
+        if v.parents:  # non-leaf: recomputed from zero; leaves accumulate across calls
+            v.grad = 0.0
+    root.grad = root.grad + grad if not root.parents else grad
+    for v in reversed(order):
+        parents = v.parents
+        if not parents:
+            continue
+        g = v.grad
+        if g == 0.0:
+            continue  # contributes nothing (a dead relu, an unused branch)
+        if len(parents) == 1:
+            parents[0].grad += g * v.partials[0]
+        elif len(parents) == 2:
+            a, b = parents
+            da, db = v.partials
+            a.grad += g * da
+            b.grad += g * db
+        else:
+            for p, d in zip(parents, v.partials):
+                p.grad += g * d
+    for v in order:
+        if not v.parents and not -_INF < v.grad < _INF:
+            raise NonFiniteError(describe_nonfinite(root, order) or "a gradient is not finite")
+    return order
+
+
+def zero_grad(root: Value) -> None:
+    """Set ``grad`` to 0.0 on ``root`` and every node it depends on."""
+    for v in topological_order(root):
+        v.grad = 0.0
+
+
+def leaves(root: Value) -> list[Value]:
+    """The leaves ``root`` depends on (the inputs and parameters), in topological order."""
+    return [v for v in topological_order(root) if not v.parents]
+
+
+def depends_on(root: Value, node: Value) -> bool:
+    """True when ``node`` is ``root`` or one of the nodes ``root`` was computed from."""
+    return any(v is node for v in topological_order(root))
+
+
+def paths(source: Value, root: Value) -> Iterator[list[tuple[Value, int]]]:
+    """Every path from ``source`` up to ``root``, lazily, in a deterministic order.
+
+    A path is a list of steps ``(node, i)``: ``node.parents[i]`` is the previous node on the path,
+    starting from ``source``; the last step's node is ``root``. ``a*a`` gives two paths through the
+    same node, one per argument slot, because each slot contributes its own term.
+    """
+    order = topological_order(root)
+    # consumers[v]: the (node, slot) pairs that read v, among nodes root depends on
+    consumers: dict[int, list[tuple[Value, int]]] = {}
+    reaches_source: dict[int, bool] = {}
+    for v in order:
+        reaches = v is source
+        for i, p in enumerate(v.parents):
+            consumers.setdefault(id(p), []).append((v, i))
+            reaches = reaches or reaches_source[id(p)]
+        reaches_source[id(v)] = reaches
+    if not reaches_source.get(id(source)):
+        return
+    # iterative DFS from source forwards to root
+    stack: list[tuple[Value, list]] = [(source, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is root:
+            yield path
+            continue
+        nexts = consumers.get(id(node), [])
+        for consumer, slot in reversed(nexts):
+            stack.append((consumer, path + [(consumer, slot)]))
+
+
+def count_paths(source: Value, root: Value) -> int:
+    """How many paths lead from ``source`` to ``root``, counted without listing them."""
+    order = topological_order(root)
+    count: dict[int, int] = {}
+    for v in order:
+        n = 1 if v is source else 0
+        for p in v.parents:
+            n += count.get(id(p), 0)
+        count[id(v)] = n
+    return count.get(id(root), 0)
+
+
+def describe_nonfinite(root: Value, order: list[Value] | None = None) -> str | None:
+    """Say where the first NaN or infinity in ``root``'s graph appeared, or None when there is none.
+
+    Forward values are checked inputs-first, then gradients root-first (the order backward fills
+    them), so the node named is where the problem started, not where it spread to.
+    """
+    order = order if order is not None else topological_order(root)
+    for v in order:
+        if not -_INF < v.data < _INF:
+            return f"the forward value of {_node_name(v)} is {v.data!r}"
+    for v in reversed(order):
+        if not -_INF < v.grad < _INF:
+            return (f"the gradient of {_node_name(v)} is {v.grad!r}: the product of upstream gradients "
+                    f"and local partials overflowed; rescale the inputs or use a smaller learning rate")
+        for p, d in zip(v.parents, v.partials):
+            if not -_INF < d < _INF:
+                return f"the local partial ∂{_node_name(v)}/∂{_node_name(p)} is {d!r}"
+    return None
+
+
+def check_finite(root: Value) -> None:
+    """Raise `NonFiniteError` naming the first non-finite value or gradient in ``root``'s graph."""
+    problem = describe_nonfinite(root)
+    if problem:
+        raise NonFiniteError(problem)
+
+
+def _node_name(v: Value) -> str:
+    if v.label:
+        return repr(v.label)
+    if v.op:
+        return f"the output of {v.op} (data {v.data!r})"
+    return f"an unnamed leaf (data {v.data!r})"

@@ -1,0 +1,180 @@
+"""Names and numbers as a course writes them.
+
+A name can be typed the LaTeX way (``W^1_{21}``, ``\\alpha^2``, ``\\hat{y}``, ``\\ell``), in a short
+ASCII convention (``W1_21`` means W¹₂₁: letters, a superscript, an underscore, a subscript; ``x1``
+means x₁; ``alpha2`` means α₂; ``y_hat`` means ŷ), or already in Unicode (``W¹₂₁``). `to_text` gives
+the Unicode form printouts and drawings show; `to_latex` the LaTeX form (``W^{1}_{21}``); both
+accept any of the three spellings, so ``to_text(to_latex(n)) == to_text(n)``.
+
+>>> to_text("W^1_{21}"), to_text("W1_21"), to_text("\\\\hat{y}"), to_text("alpha^2")
+('W¹₂₁', 'W¹₂₁', 'ŷ', 'α²')
+>>> to_latex("W¹₂₁"), to_latex("ŷ"), to_latex("β^1_1")
+('W^{1}_{21}', '\\\\hat{y}', '\\\\beta^{1}_{1}')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from functools import lru_cache
+
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ",
+    "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ",
+    "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ",
+    "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "ell": "ℓ", "nabla": "∇", "partial": "∂",
+}
+_GREEK_TO_LATEX = {v: k for k, v in reversed(list(GREEK.items()))}  # first spelling wins: ε -> epsilon
+
+ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307"}
+_ACCENT_TO_LATEX = {v: k for k, v in ACCENTS.items()}
+
+SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ"))
+SUBSCRIPT = dict(zip("0123456789+-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+SUPERSCRIPT.update(zip("TabcdefghjklmoprstuvwxyzABDEGHIJKLMNOPRUVW",
+                       "ᵀᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵁⱽᵂ"))
+_FROM_SUPERSCRIPT = {v: k for k, v in SUPERSCRIPT.items()}
+_FROM_SUBSCRIPT = {v: k for k, v in SUBSCRIPT.items()}
+
+_GREEK_WORD = re.compile(r"\\?(?<![A-Za-z])(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![a-z])")
+_ACCENT = re.compile(r"\\?(hat|bar|tilde|dot)\s*(?:\{([^{}]+)\}|\s([A-Za-z]))")
+_SUFFIX_ACCENT = re.compile(r"^([A-Za-z])_(hat|bar|tilde)$")
+_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\\?[A-Za-z]+|[0-9]+|.))")
+_SHORT_SUP_SUB = re.compile(r"^([A-Za-z]+|[α-ωΑ-Ωℓ])(\d+)_(\w+)$")
+_WRAPPER = re.compile(r"\\(?:mathrm|text|operatorname|mathit|boldsymbol|mathbf)\{([^{}]*)\}")
+_SHORT_SUB = re.compile(r"^([A-Za-z]|[α-ωΑ-Ωℓ])(\d+)$")
+
+
+def _script(chars: str, table: dict[str, str]) -> str | None:
+    out = [table.get(c) for c in chars]
+    return None if None in out else "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def to_text(name: str) -> str:
+    """The Unicode form of a name: ``W^1_{21}`` -> ``W¹₂₁``. Unknown syntax is left as typed."""
+    if not name:
+        return name
+    s = _WRAPPER.sub(r"\1", name.strip())
+    m = _SUFFIX_ACCENT.match(s)
+    if m:  # y_hat -> ŷ
+        s = f"{m.group(1)}{ACCENTS[m.group(2)]}"
+    s = _ACCENT.sub(lambda m: (m.group(2) or m.group(3)) + ACCENTS[m.group(1)], s)
+    s = _GREEK_WORD.sub(lambda m: GREEK[m.group(1)], s)
+    m = _SHORT_SUP_SUB.match(s)
+    if m:  # W1_21 -> W¹₂₁
+        sup, sub = _script(m.group(2), SUPERSCRIPT), _script(m.group(3), SUBSCRIPT)
+        if sup and sub:
+            return f"{m.group(1)}{sup}{sub}"
+    m = _SHORT_SUB.match(s)
+    if m:  # x1 -> x₁, α2 -> α₂
+        return f"{m.group(1)}{_script(m.group(2), SUBSCRIPT)}"
+    return unicodedata.normalize("NFC", _SCRIPT.sub(_to_script, s))  # ŷ as one character where one exists
+
+
+def _to_script(m: re.Match) -> str:
+    body = m.group(2) if m.group(2) is not None else m.group(3)
+    body = _GREEK_WORD.sub(lambda g: GREEK[g.group(1)], body)
+    converted = _script(body, SUPERSCRIPT if m.group(1) == "^" else SUBSCRIPT)
+    if converted is not None:
+        return converted
+    return f"{m.group(1)}{{{body}}}" if len(body) > 1 else f"{m.group(1)}{body}"
+
+
+_LATEX_WORD = re.compile(r"(?<![\\A-Za-z])([A-Za-z]{2,})(?![A-Za-z])")
+
+
+@lru_cache(maxsize=4096)
+def to_latex(name: str) -> str:
+    """The LaTeX (math mode) form of a name: ``W¹₂₁`` or ``W^1_{21}`` -> ``W^{1}_{21}``."""
+    if not name:
+        return name
+    text = unicodedata.normalize("NFD", to_text(name))  # ŷ -> y + combining circumflex
+    pieces: list[tuple[str, bool]] = []  # (latex, is_plain_text): only plain text can hold a word
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in _FROM_SUPERSCRIPT or c in _FROM_SUBSCRIPT:
+            table, mark = (_FROM_SUPERSCRIPT, "^") if c in _FROM_SUPERSCRIPT else (_FROM_SUBSCRIPT, "_")
+            j = i
+            while j < len(text) and text[j] in table:
+                j += 1
+            pieces.append((f"{mark}{{{''.join(table[ch] for ch in text[i:j])}}}", False))
+            i = j
+            continue
+        if c in "^_" and text[i + 1:i + 2] == "{" and "}" in text[i:]:  # a script kept as typed
+            j = text.index("}", i) + 1
+            pieces.append((text[i:j], False))
+            i = j
+            continue
+        if i + 1 < len(text) and text[i + 1] in _ACCENT_TO_LATEX:
+            base = "\\" + _GREEK_TO_LATEX[c] if c in _GREEK_TO_LATEX else c
+            pieces.append((f"\\{_ACCENT_TO_LATEX[text[i + 1]]}{{{base}}}", False))
+            i += 2
+            continue
+        if c in _GREEK_TO_LATEX:
+            pieces.append(("\\" + _GREEK_TO_LATEX[c] + ("" if text[i + 1:i + 2] in ("", "^", "_") or not text[i + 1].isalpha() else " "), False))
+        elif c == "−":
+            pieces.append(("-", True))
+        elif c == "·":
+            pieces.append((r"\cdot ", False))
+        elif c in "#$%&":
+            pieces.append(("\\" + c, False))
+        else:
+            pieces.append((c, True))
+        i += 1
+    out: list[str] = []
+    plain = ""
+    for latex, is_plain in pieces + [("", False)]:
+        if is_plain:
+            plain += latex
+            continue
+        out.append(_LATEX_WORD.sub(r"\\mathrm{\1}", plain))  # 'loss' is a name, not l·o·s·s
+        plain = ""
+        out.append(latex)
+    return "".join(out)
+
+
+def format_number(x: float, digits: int = 4, mode: str = "sig") -> str:
+    """Format a number for a printout.
+
+    Args:
+        x: the number.
+        digits: significant digits (``mode="sig"``) or digits after the point (``mode="dec"``).
+        mode: ``"sig"`` or ``"dec"``.
+
+    Whole numbers print without a decimal point (``2``, ``-4``); ``-0`` prints as ``0``; a minus is
+    the ASCII hyphen so the text can be pasted into code.
+
+    >>> format_number(0.0066480566707901, 4), format_number(2.0), format_number(1/3, 3, "dec")
+    ('0.006648', '2', '0.333')
+    """
+    if mode not in ("sig", "dec"):
+        raise ValueError(f"mode must be 'sig' or 'dec', got {mode!r}")
+    if not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a whole number ≥ 1, got {digits!r}")
+    if math.isnan(x) or math.isinf(x):
+        return repr(float(x))
+    if x == 0:
+        return "0"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    if mode == "dec":
+        text = f"{x:.{digits}f}"
+    else:
+        if 1e-5 <= abs(x) < 1e15:
+            decimals = max(digits - 1 - math.floor(math.log10(abs(x))), 0)
+            text = f"{round(x, decimals):.{decimals}f}"
+        else:
+            return f"{x:.{digits - 1}e}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def round_number(x: float, digits: int = 4, mode: str = "sig") -> float:
+    """Round as `format_number` shows, for printouts that mimic rounding every step by hand."""
+    return float(format_number(x, digits, mode))

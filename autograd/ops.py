@@ -1,0 +1,332 @@
+"""The rule table: every primitive operation, written once.
+
+Each `Rule` holds, side by side:
+
+- ``forward(m, *xs)``: the output value;
+- ``partials``: one short function per argument, ``(m, out, *xs) -> ∂out/∂xᵢ`` (or, for operations
+  with any number of arguments, one function ``nary_partial(m, i, out, xs)``);
+- the formula text of the output and of each partial, in Unicode and in LaTeX, with ``{0}``, ``{1}``,
+  ... standing for the arguments' names and ``{out}`` for the output's name (or a function of
+  ``(names, out)`` where a template cannot say it, as for ``x³ → 3·x²``);
+- ``domain``: where the operation and its derivative are defined and finite, said in words for the
+  error message raised outside it.
+
+``m`` is a small math namespace. `SCALAR` below works on Python floats; the batched replay passes a
+numpy namespace with the same function names, so the same rule computes a whole batch at once.
+Partials are written in terms of the inputs *and the output* (``tanh′ = 1 − out²``), as a student
+writes them. Nothing here knows about `Value`: the engine (value.py) applies these rules, the
+printouts (explain.py) and drawings (viz.py) read their formulas.
+
+Kinks: ``relu′(0) = 0`` and ``abs′(0) = 0`` (the subgradient PyTorch and JAX also choose).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence, Union
+
+Text = Union[str, Callable[[Sequence[str], str], str]]
+
+EXP_LIMIT = math.log(1.7976931348623157e308)  # 709.78…: exp(x) overflows float64 above this
+
+
+class ScalarMath:
+    """Math on Python floats, numerically careful where the textbook formula is not.
+
+    ``sigmoid`` and ``softplus`` never evaluate ``exp`` of a large positive number, so they are exact
+    and finite at ±1000; ``logsumexp`` subtracts the largest argument first.
+    """
+
+    exp = staticmethod(math.exp)
+    log = staticmethod(math.log)
+    tanh = staticmethod(math.tanh)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    sqrt = staticmethod(math.sqrt)
+    fabs = staticmethod(math.fabs)
+    pow = staticmethod(math.pow)
+
+    @staticmethod
+    def sigmoid(x: float) -> float:
+        if x >= 0.0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1.0 + e)
+
+    @staticmethod
+    def softplus(x: float) -> float:
+        # log(1 + eˣ) = max(x, 0) + log1p(e^−|x|): no overflow for large x, no lost digits for small.
+        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+    @staticmethod
+    def relu(x: float) -> float:
+        return x if x > 0.0 else 0.0
+
+    @staticmethod
+    def step(x: float) -> float:
+        """1 where x > 0, else 0: relu′, with relu′(0) = 0."""
+        return 1.0 if x > 0.0 else 0.0
+
+    @staticmethod
+    def sign(x: float) -> float:
+        """abs′, with abs′(0) = 0."""
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+    @staticmethod
+    def logsumexp(xs: Sequence[float]) -> float:
+        top = max(xs)
+        return top + math.log(math.fsum(math.exp(x - top) for x in xs))
+
+    @staticmethod
+    def is_integer(x: float) -> bool:
+        return float(x).is_integer()
+
+
+SCALAR = ScalarMath()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One primitive: forward, local partials and their formula text. See the module docstring."""
+
+    name: str
+    symbol: str  # what an operation node shows in a drawing
+    forward: Callable
+    text: Text
+    latex: Text
+    partial_text: tuple | Callable = ()  # per argument; for any arity, one function (i, names, out)
+    partial_latex: tuple | Callable = ()
+    partials: tuple = ()  # one function per argument, for fixed arity
+    nary_partial: Callable | None = None  # (m, i, out, xs) for any number of arguments
+    domain: str = ""  # where it is defined, for error messages
+    arity: int | None = 1  # None: any number of arguments
+
+    def format(self, template: Text, names: Sequence[str], out: str) -> str:
+        """Fill a formula template with argument names and the output name."""
+        if callable(template):
+            return template(names, out)
+        return template.format(*names, out=out)
+
+    def expression(self, names: Sequence[str], latex: bool = False) -> str:
+        """The forward formula, e.g. ``tanh(z)``, in Unicode or LaTeX."""
+        return self.format(self.latex if latex else self.text, names, "")
+
+    def partial_expression(self, i: int, names: Sequence[str], out: str, latex: bool = False) -> str:
+        """The formula of ∂out/∂(argument i), e.g. ``1 − a²`` for tanh with output named a."""
+        table = self.partial_latex if latex else self.partial_text
+        if self.arity is None:  # one function of (i, names, out) serves every argument
+            return table(i, names, out)
+        return self.format(table[i], names, out)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> Rule:
+    RULES[rule.name] = rule
+    return rule
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _pow_text(names, out):
+    base, exponent = names
+    c = _number(exponent)
+    if c is not None and c.is_integer() and abs(c) < 1000:
+        return f"{base}{_fmt(c).translate(_SUPERSCRIPT)}"  # x², x⁻¹
+    return f"{base}^{exponent}"
+
+
+def _pow_base_partial_text(names, out):
+    base, exponent = names
+    c = _number(exponent)
+    if c is None:
+        return f"{exponent}·{base}^({exponent} − 1)"
+    if c == 1:
+        return "1"
+    if c == 2:
+        return f"2·{base}"
+    return f"{_fmt(c)}·{_pow_text((base, _fmt(c - 1)), out)}"
+
+
+def _pow_base_partial_latex(names, out):
+    base, exponent = names
+    c = _number(exponent)
+    if c is None:
+        return f"{exponent} \\cdot {base}^{{{exponent} - 1}}"
+    if c == 1:
+        return "1"
+    if c == 2:
+        return f"2 {base}"
+    return f"{_fmt(c)} \\cdot {base}^{{{_fmt(c - 1)}}}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic. The binary rules accept a constant on either side; the engine then keeps only the
+# partials of the arguments that are Values.
+
+ADD = _register(Rule(
+    "add", "+", lambda m, x, y: x + y,
+    "{0} + {1}", "{0} + {1}",
+    ("1", "1"), ("1", "1"),
+    (lambda m, out, x, y: 1.0, lambda m, out, x, y: 1.0), arity=2))
+
+SUB = _register(Rule(
+    "sub", "−", lambda m, x, y: x - y,
+    "{0} − {1}", "{0} - {1}",
+    ("1", "−1"), ("1", "-1"),
+    (lambda m, out, x, y: 1.0, lambda m, out, x, y: -1.0), arity=2))
+
+MUL = _register(Rule(
+    "mul", "×", lambda m, x, y: x * y,
+    "{0}·{1}", r"{0} \cdot {1}",
+    ("{1}", "{0}"), ("{1}", "{0}"),
+    (lambda m, out, x, y: y, lambda m, out, x, y: x), arity=2))
+
+DIV = _register(Rule(
+    "div", "÷", lambda m, x, y: x / y,
+    "{0}/{1}", r"\frac{{{0}}}{{{1}}}",
+    ("1/{1}", "−{0}/{1}²"), (r"\frac{{1}}{{{1}}}", r"-\frac{{{0}}}{{{1}^2}}"),
+    (lambda m, out, x, y: 1.0 / y, lambda m, out, x, y: -out / y),
+    domain="the divisor must not be 0", arity=2))
+
+POW = _register(Rule(
+    "pow", "^", lambda m, x, y: m.pow(x, y),
+    _pow_text, lambda names, out: f"{{{names[0]}}}^{{{names[1]}}}",
+    (_pow_base_partial_text, "{out}·log({0})"),
+    (_pow_base_partial_latex, r"{out} \cdot \log {0}"),
+    (lambda m, out, x, y: y * m.pow(x, y - 1.0), lambda m, out, x, y: out * m.log(x)),
+    domain="a negative base needs a whole-number exponent, 0 needs a positive exponent (and where "
+           "the derivative is taken, an exponent ≥ 1), and a Value exponent needs a base > 0",
+    arity=2))
+
+NEG = _register(Rule(
+    "neg", "−", lambda m, x: -x,
+    "−{0}", "-{0}", ("−1",), ("-1",), (lambda m, out, x: -1.0,)))
+
+# ---------------------------------------------------------------------------------------------
+# Elementary functions.
+
+EXP = _register(Rule(
+    "exp", "exp", lambda m, x: m.exp(x),
+    "exp({0})", r"e^{{{0}}}", ("exp({0})",), (r"e^{{{0}}}",),
+    (lambda m, out, x: out,),
+    domain=f"exp overflows float64 for x > {EXP_LIMIT:.2f}"))
+
+LOG = _register(Rule(
+    "log", "log", lambda m, x: m.log(x),
+    "log({0})", r"\log {0}", ("1/{0}",), (r"\frac{{1}}{{{0}}}",),
+    (lambda m, out, x: 1.0 / x,),
+    domain="log needs x > 0"))
+
+SQRT = _register(Rule(
+    "sqrt", "√", lambda m, x: m.sqrt(x),
+    "√{0}", r"\sqrt{{{0}}}", ("1/(2√{0})",), (r"\frac{{1}}{{2\sqrt{{{0}}}}}",),
+    (lambda m, out, x: 0.5 / out,),
+    domain="sqrt needs x > 0 (at 0 its derivative is infinite; use sqrt(x + ε))"))
+
+TANH = _register(Rule(
+    "tanh", "tanh", lambda m, x: m.tanh(x),
+    "tanh({0})", r"\tanh {0}", ("1 − {out}²",), ("1 - {out}^2",),
+    (lambda m, out, x: 1.0 - out * out,)))
+
+SIGMOID = _register(Rule(
+    "sigmoid", "σ", lambda m, x: m.sigmoid(x),
+    "σ({0})", r"\sigma({0})", ("{out}(1 − {out})",), (r"{out}(1 - {out})",),
+    (lambda m, out, x: out * (1.0 - out),)))
+
+RELU = _register(Rule(
+    "relu", "relu", lambda m, x: m.relu(x),
+    "relu({0})", r"\operatorname{{relu}}({0})", ("[{0} > 0]",), ("[{0} > 0]",),
+    (lambda m, out, x: m.step(x),)))
+
+SIN = _register(Rule(
+    "sin", "sin", lambda m, x: m.sin(x),
+    "sin({0})", r"\sin {0}", ("cos({0})",), (r"\cos {0}",),
+    (lambda m, out, x: m.cos(x),)))
+
+COS = _register(Rule(
+    "cos", "cos", lambda m, x: m.cos(x),
+    "cos({0})", r"\cos {0}", ("−sin({0})",), (r"-\sin {0}",),
+    (lambda m, out, x: -m.sin(x),)))
+
+ABS = _register(Rule(
+    "abs", "|·|", lambda m, x: m.fabs(x),
+    "|{0}|", r"\lvert {0} \rvert", ("sign({0})",), (r"\operatorname{{sign}}({0})",),
+    (lambda m, out, x: m.sign(x),)))
+
+SOFTPLUS = _register(Rule(
+    "softplus", "softplus", lambda m, x: m.softplus(x),
+    "log(1 + exp({0}))", r"\log(1 + e^{{{0}}})", ("σ({0})",), (r"\sigma({0})",),
+    (lambda m, out, x: m.sigmoid(x),)))
+
+# ---------------------------------------------------------------------------------------------
+# Operations on any number of arguments: one node instead of a chain of binary ones, so that a
+# neuron's pre-activation is one named node whose partials are exactly what a student writes.
+
+
+def _sum_text(sep):
+    return lambda names, out: sep.join(names)
+
+
+SUM = _register(Rule(
+    "sum", "Σ", lambda m, *xs: sum(xs) if m is SCALAR else m.sum(xs),
+    _sum_text(" + "), _sum_text(" + "), lambda i, names, out: "1", lambda i, names, out: "1",
+    nary_partial=lambda m, i, out, xs: 1.0, arity=None))
+
+
+def _linear_terms(names, times):
+    """Names laid out as (w₁ … wₙ, x₁ … xₙ[, b]) -> 'w₁·x₁ + … + b'."""
+    n = len(names) // 2
+    terms = [f"{names[k]}{times}{names[n + k]}" for k in range(n)]
+    if len(names) % 2:
+        terms.append(names[-1])
+    return " + ".join(terms)
+
+
+def _linear_partial(i, args, out):
+    n = len(args) // 2
+    if i == 2 * n:
+        return "1"  # the bias
+    return args[i + n] if i < n else args[i - n]
+
+
+def _linear_forward(m, *xs):
+    n = len(xs) // 2
+    total = sum(xs[k] * xs[n + k] for k in range(n)) if m is SCALAR else m.sum([xs[k] * xs[n + k] for k in range(n)])
+    return total + xs[-1] if len(xs) % 2 else total
+
+
+def _linear_partial_value(m, i, out, xs):
+    n = len(xs) // 2
+    if i == 2 * n:
+        return 1.0
+    return xs[i + n] if i < n else xs[i - n]
+
+
+LINEAR = _register(Rule(
+    "linear", "Σwx", _linear_forward,
+    lambda names, out: _linear_terms(names, "·"), lambda names, out: _linear_terms(names, r" \cdot "),
+    _linear_partial, _linear_partial,
+    nary_partial=_linear_partial_value, arity=None))
+
+LOGSUMEXP = _register(Rule(
+    "logsumexp", "logΣexp", lambda m, *xs: m.logsumexp(xs),
+    lambda names, out: "log(" + " + ".join(f"exp({n})" for n in names) + ")",
+    lambda names, out: r"\log(" + " + ".join(f"e^{{{n}}}" for n in names) + ")",
+    lambda i, names, out: f"exp({names[i]} − {out})",
+    lambda i, names, out: f"e^{{{names[i]} - {out}}}",
+    nary_partial=lambda m, i, out, xs: m.exp(xs[i] - out), arity=None))
