@@ -2,7 +2,8 @@
 
 Public surface: `Value` (the node), `backward`/`zero_grad`/`topological_order`/`paths` (graph walks),
 `sum_values`/`linear`/`logsumexp` (operations on many arguments at once), `gradcheck` (central
-differences against the engine), `notation` (names in course notation) and the error classes.
+differences against the engine), `Replay` (one recorded graph run on a whole numpy batch),
+`notation` (names in course notation) and the error classes.
 
 The import name ``autograd`` is also used by the HIPS/autograd project: install chainrule in an
 environment without it.
@@ -13,6 +14,7 @@ from autograd.errors import ChainruleError, DomainError, GradcheckError, NonFini
 from autograd.gradcheck import GradcheckReport, gradcheck
 from autograd.graph import (backward, check_finite, count_paths, depends_on, describe_nonfinite, leaves, paths,
                             topological_order, zero_grad)
+from autograd.replay import Replay
 from autograd.value import Value, as_float, linear, logsumexp, sum_values
 
 __all__ = [
@@ -21,5 +23,6 @@ __all__ = [
     "topological_order", "zero_grad",
     "gradcheck", "GradcheckReport",
     "ChainruleError", "DomainError", "GradcheckError", "NonFiniteError",
+    "Replay",
     "notation", "ops",
 ]
