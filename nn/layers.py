@@ -32,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from autograd import Value, linear
+from autograd import Value, as_float, linear
 from autograd.graph import topological_order
 from autograd.notation import to_text
 from nn import activations as _activations
@@ -71,10 +71,30 @@ def _shape(a: np.ndarray) -> str:
     return "(" + ", ".join(str(n) for n in a.shape) + ("," if a.ndim == 1 else "") + ")"
 
 
+def _holds_values(x: object) -> bool:
+    if isinstance(x, Value):
+        return True
+    if isinstance(x, np.ndarray):
+        return x.dtype == object and any(_holds_values(e) for e in x.flat)
+    if isinstance(x, (list, tuple)):
+        return any(_holds_values(e) for e in x)
+    return False
+
+
 def _as_matrix(W: object, what: str) -> np.ndarray:
-    """A finite 2-D float array from numbers, nested lists or an array, or a clear error."""
-    if isinstance(W, Value) or (isinstance(W, (list, tuple)) and any(isinstance(r, Value) for r in W)):
-        raise TypeError(f"{what} must hold numbers, not Values; pass the numbers (v.data)")
+    """A finite 2-D array from numbers, nested lists or an array, or a clear error.
+
+    Entries that are Values are kept (an object array): they become the layer's parameters
+    themselves, e.g. to share a weight or to run `autograd.gradcheck` over a whole network.
+    """
+    if _holds_values(W):
+        a = np.array(W, dtype=object)
+        if a.ndim != 2 or any(isinstance(e, (list, tuple, np.ndarray)) for e in a.flat):
+            raise ValueError(f"{what} must be a rectangular 2-D matrix (rows of equal length), got {W!r}")
+        for e in a.flat:
+            if not isinstance(e, Value):
+                as_float(e, f"an entry of {what}")
+        return a
     try:
         a = np.array(W, dtype=float)
     except (ValueError, TypeError) as e:
@@ -91,17 +111,34 @@ def _as_matrix(W: object, what: str) -> np.ndarray:
 
 
 def _as_vector(b: object, n: int, what: str, context: str) -> np.ndarray:
-    try:
-        a = np.array(b, dtype=float)
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"{what} must be a vector of numbers, got {b!r} ({e})") from None
+    if _holds_values(b):
+        a = np.array(b if not isinstance(b, Value) else [b], dtype=object)
+        for e in a.flat:
+            if not isinstance(e, Value):
+                as_float(e, f"an entry of {what}")
+    else:
+        try:
+            a = np.array(b, dtype=float)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{what} must be a vector of numbers, got {b!r} ({e})") from None
     if a.shape in ((n,), (n, 1), (1, n)) or (n == 1 and a.shape == ()):
         a = a.reshape(n)
     else:
         raise ValueError(f"{what} has shape {_shape(a)}, expected ({n},): one bias per unit ({context})")
-    if not np.all(np.isfinite(a)):
+    if a.dtype != object and not np.all(np.isfinite(a)):
         raise ValueError(f"{what} must hold finite numbers, got {a.tolist()}")
     return a
+
+
+def _parameter(x: object, label: str) -> Value:
+    """A parameter leaf: a given Value is used as it is (named if it has no name), a number becomes one."""
+    if isinstance(x, Value):
+        if x.op:
+            raise ValueError(f"a parameter must be a leaf Value, but {x.label or x!r} was computed by {x.op!r}")
+        if not x.label:
+            x.label = label
+        return x
+    return Value(float(x), label=label)
 
 
 def _as_inputs(x: object, n: int, names: Sequence[str], what: str = "the input") -> list:
@@ -258,6 +295,8 @@ class Layer(Module):
             W: the weight matrix (nested lists or a numpy array): shape (units, inputs) in ``"Wx+b"``;
                 (inputs, units) in ``"W^T x"``, or (1 + inputs, units) with the bias as the first row.
             b: the biases, shape (units,) (or (units, 1)), only in ``"Wx+b"``; None for no biases.
+                Entries of W and b may be Values: they are then the parameters themselves (shared
+                weights; `autograd.gradcheck` over a whole network); unnamed ones get the notation's names.
             activation, layer, is_output, notation: as for `Layer`.
             convention: ``"Wx+b"`` or ``"W^T x"``.
             bias_row: in ``"W^T x"``, whether W's first row is the bias (default True).
@@ -300,7 +339,7 @@ class Layer(Module):
         self.bias_row = conv == WT_X and bias
         rows, cols = W.shape
         big = rows >= 10 or cols >= 10
-        self.W = [[Value(W[r, c], label=nota.weight_name(layer, r + 1, c + 1, big)) for c in range(cols)]
+        self.W = [[_parameter(W[r, c], nota.weight_name(layer, r + 1, c + 1, big)) for c in range(cols)]
                   for r in range(rows)]
         if conv == WX_B:
             n_units, self.n_inputs = rows, cols
@@ -309,7 +348,7 @@ class Layer(Module):
         self.n_units = n_units
         self.b = None
         if b is not None:
-            self.b = [Value(b[u], label=nota.bias_name(layer, u + 1)) for u in range(n_units)]
+            self.b = [_parameter(b[u], nota.bias_name(layer, u + 1)) for u in range(n_units)]
         self.pre_labels = [nota.pre_name(layer, u + 1, is_output, n_units) for u in range(n_units)]
         self.post_labels = [nota.post_name(layer, u + 1, is_output, n_units) for u in range(n_units)]
         elementwise = act if act.elementwise else None
@@ -343,7 +382,7 @@ class Layer(Module):
     def named_parameters(self) -> list[tuple[str, Value]]:
         """W's entries row by row as the matrix is given, then the biases."""
         params = [w for row in self.W for w in row] + (list(self.b) if self.b else [])
-        return [(p.label, p) for p in params]
+        return _unique(params)
 
     # Forward -----------------------------------------------------------------------------------------
 
@@ -380,6 +419,8 @@ class Layer(Module):
         Raises:
             ValueError: a shape differs from the layer's; the message shows expected and received shapes.
         """
+        if _holds_values(W) or _holds_values(b):
+            raise TypeError("load takes numbers (it overwrites the existing parameters' data), not Values")
         Wa = _as_matrix(W, f"layer {self.index}'s weight matrix {self.weight_name}")
         if Wa.shape != self.weight_shape:
             raise ValueError(f"{self.weight_name} has shape {_shape(Wa)}, expected {self.weight_shape} "
@@ -527,7 +568,7 @@ class MLP(Module):
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every layer's parameters in order: W row by row as given, then b."""
-        return [pair for layer in self.layers for pair in layer.named_parameters()]
+        return _unique([p for layer in self.layers for p in layer.parameters()])
 
     def __call__(self, x) -> list[Value]:
         """The network's outputs (always a list: ``y_hat, = net(x)`` for one output).
@@ -641,6 +682,17 @@ class MLP(Module):
         sizes = [self.n_inputs] + [layer.n_units for layer in self.layers]
         acts = ", ".join(layer.activation.name for layer in self.layers)
         return f"MLP({sizes}, activations=[{acts}], convention={self.layers[0].convention!r})"
+
+
+def _unique(params: list[Value]) -> list[tuple[str, Value]]:
+    """(label, parameter) pairs, each parameter once (a Value shared by two places is one parameter)."""
+    seen: set[int] = set()
+    out = []
+    for p in params:
+        if id(p) not in seen:
+            seen.add(id(p))
+            out.append((p.label, p))
+    return out
 
 
 def _made_between(outputs: Sequence[Value], stop: set[int]) -> set[int]:
