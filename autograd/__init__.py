@@ -1,7 +1,7 @@
 """chainrule's engine: scalar reverse-mode autograd that records, for every node, its local partials.
 
 Public surface: `Value` (the node), `backward`/`zero_grad`/`topological_order`/`paths` (graph walks),
-`sum_values`/`linear`/`logsumexp` (operations on many arguments at once), `gradcheck` (central
+`sum_values`/`linear`/`logsumexp` (operations on many arguments at once), `explain`/`trace`/`forward_table` (chain-rule printouts), `gradcheck` (central
 differences against the engine), `Replay` (one recorded graph run on a whole numpy batch),
 `notation` (names in course notation) and the error classes.
 
@@ -11,6 +11,7 @@ environment without it.
 
 from autograd import notation, ops
 from autograd.errors import ChainruleError, DomainError, GradcheckError, NonFiniteError
+from autograd.explain import Explanation, explain, forward_table, trace
 from autograd.gradcheck import GradcheckReport, gradcheck
 from autograd.graph import (backward, check_finite, count_paths, depends_on, describe_nonfinite, leaves, paths,
                             topological_order, zero_grad)
@@ -21,6 +22,7 @@ __all__ = [
     "Value", "as_float", "linear", "logsumexp", "sum_values",
     "backward", "check_finite", "count_paths", "depends_on", "describe_nonfinite", "leaves", "paths",
     "topological_order", "zero_grad",
+    "explain", "trace", "forward_table", "Explanation",
     "gradcheck", "GradcheckReport",
     "ChainruleError", "DomainError", "GradcheckError", "NonFiniteError",
     "Replay",

@@ -178,3 +178,48 @@ def format_number(x: float, digits: int = 4, mode: str = "sig") -> str:
 def round_number(x: float, digits: int = 4, mode: str = "sig") -> float:
     """Round as `format_number` shows, for printouts that mimic rounding every step by hand."""
     return float(format_number(x, digits, mode))
+
+
+def format_derivative(of: str, wrt: str, partial: bool = True, latex: bool = False) -> str:
+    """Write a derivative from names that are already in display form (Unicode text or LaTeX).
+
+    Use `derivative` for names as typed; this one leaves its arguments untouched, so an expression
+    such as ``(1 − ŷ)`` can stand in for a name.
+
+    >>> format_derivative("ℓ", "ŷ"), format_derivative("ℓ", "W¹₂₁", partial=False)
+    ('∂ℓ/∂ŷ', 'dℓ/dW¹₂₁')
+    >>> format_derivative("\\\\ell", "\\\\hat{y}", latex=True)
+    '\\\\frac{\\\\partial \\\\ell}{\\\\partial \\\\hat{y}}'
+    """
+    if latex:
+        d = r"\partial " if partial else "d"
+        return f"\\frac{{{d}{of}}}{{{d}{wrt}}}"
+    d = "∂" if partial else "d"
+    return f"{d}{of}/{d}{wrt}"
+
+
+def derivative(of: str, wrt: str, partial: bool = True, latex: bool = False) -> str:
+    """The derivative of one name with respect to another, as a course writes it.
+
+    Args:
+        of: the name differentiated, typed in any spelling `to_text` accepts (``"\\\\ell"``, ``"ℓ"``).
+        wrt: the name differentiated with respect to (``"W^1_{21}"``, ``"W1_21"``, ``"W¹₂₁"``).
+        partial: ∂ (a local partial) when True, d (a total derivative) when False.
+        latex: LaTeX (``\\frac{...}{...}``, math mode) instead of Unicode text.
+
+    Returns:
+        The derivative as text, e.g. ``dℓ/dW¹₂₁``.
+
+    Raises:
+        TypeError: a name is not a str.
+
+    >>> derivative("\\\\ell", "W^1_{21}", partial=False)
+    'dℓ/dW¹₂₁'
+    >>> derivative("\\\\ell", "W^1_{21}", latex=True)
+    '\\\\frac{\\\\partial \\\\ell}{\\\\partial W^{1}_{21}}'
+    """
+    for what, name in (("of", of), ("wrt", wrt)):
+        if not isinstance(name, str):
+            raise TypeError(f"derivative() needs names as str, got {what}={name!r}; pass a label such as 'W^1_{{21}}'")
+    convert = to_latex if latex else to_text
+    return format_derivative(convert(of), convert(wrt), partial=partial, latex=latex)
