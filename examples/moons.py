@@ -1,0 +1,125 @@
+"""Train a small MLP on two interleaving half-moons with chainrule's scalar engine.
+
+Every forward pass is built from `autograd.Value`s, the same nodes the printouts and drawings show;
+no numpy inside the training loop (numpy only makes the data set). The default run (100 points,
+a 2-16-16-1 relu network, logistic loss, Adam) reaches 100% training accuracy; with matplotlib
+installed it also saves a picture of the decision boundary.
+
+    python examples/moons.py                 # the default run
+    python examples/moons.py --steps 5 --points 20 --no-plot
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from nn import MLP, Adam, losses
+
+
+def make_moons(n_points: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles with Gaussian noise.
+
+    Returns:
+        X of shape (n_points, 2) and labels y of shape (n_points,) in {−1, +1}.
+    """
+    if n_points < 2:
+        raise ValueError(f"--points must be at least 2, got {n_points}")
+    rng = np.random.default_rng(seed)
+    n_top = n_points // 2
+    n_bottom = n_points - n_top
+    t_top = np.linspace(0.0, np.pi, n_top)
+    t_bottom = np.linspace(0.0, np.pi, n_bottom)
+    top = np.stack([np.cos(t_top), np.sin(t_top)], axis=1)
+    bottom = np.stack([1.0 - np.cos(t_bottom), 0.5 - np.sin(t_bottom)], axis=1)
+    X = np.concatenate([top, bottom]) + rng.normal(0.0, noise, size=(n_points, 2))
+    y = np.concatenate([-np.ones(n_top), np.ones(n_bottom)])
+    order = rng.permutation(n_points)
+    return X[order], y[order]
+
+
+def accuracy(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
+    """The share of points whose score has the sign of their label."""
+    right = sum(1 for x, t in zip(X, y) if (net(x)[0].data > 0) == (t > 0))
+    return right / len(y)
+
+
+def train(net: MLP, X: np.ndarray, y: np.ndarray, steps: int, lr: float, report_every: int = 10,
+          log=print) -> list[tuple[int, float, float]]:
+    """Full-batch training with the mean logistic loss log(1 + exp(−y·f)) and Adam.
+
+    Returns:
+        The history as (step, loss, training accuracy) for each reported step.
+    """
+    opt = Adam(net, lr=lr)
+    history = []
+    for step in range(1, steps + 1):
+        scores = [net(x)[0] for x in X]
+        loss = losses.mean([losses.logistic(f, t) for f, t in zip(scores, y)], label="L")
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % report_every == 0 or step == steps or step == 1:
+            acc = sum(1 for f, t in zip(scores, y) if (f.data > 0) == (t > 0)) / len(y)
+            history.append((step, loss.data, acc))
+            log(f"step {step:4d}   loss {loss.data:.4f}   accuracy {acc:.0%}")
+    return history
+
+
+def save_boundary(net: MLP, X: np.ndarray, y: np.ndarray, path: str, resolution: int = 60) -> bool:
+    """Draw the decision boundary with matplotlib, if it is installed; return whether a file was saved."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    pad = 0.5
+    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
+    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
+    scores = np.array([[net([a, b])[0].data for a in xs] for b in ys])
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.contourf(xs, ys, scores > 0, alpha=0.3, levels=1, colors=["#d95f02", "#1b9e77"])
+    ax.contour(xs, ys, scores, levels=[0.0], colors="k", linewidths=1)
+    ax.scatter(X[:, 0], X[:, 1], c=np.where(y > 0, "#1b9e77", "#d95f02"), edgecolors="k", s=20)
+    ax.set_title("two moons: decision boundary")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the example; returns the final loss, training accuracy, seconds taken and the history."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=100, help="number of training points (default 100)")
+    parser.add_argument("--steps", type=int, default=60, help="training steps, full batch (default 60)")
+    parser.add_argument("--hidden", type=int, default=16, help="units in each of the two hidden layers (default 16)")
+    parser.add_argument("--lr", type=float, default=0.05, help="Adam's learning rate (default 0.05)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the data and the initial weights")
+    parser.add_argument("--plot", default="moons.png", help="where to save the decision boundary (needs matplotlib)")
+    parser.add_argument("--no-plot", action="store_true", help="do not draw the decision boundary")
+    args = parser.parse_args(argv)
+    if args.steps < 1 or args.hidden < 1:
+        parser.error("--steps and --hidden must be at least 1")
+
+    X, y = make_moons(args.points, seed=args.seed)
+    net = MLP([2, args.hidden, args.hidden, 1], activations=["relu", "relu", "identity"], seed=args.seed)
+    print(f"{net}: {net.num_parameters()} parameters, {args.points} points, {args.steps} steps")
+    start = time.perf_counter()
+    history = train(net, X, y, args.steps, args.lr, report_every=max(1, args.steps // 10))
+    seconds = time.perf_counter() - start
+    acc = accuracy(net, X, y)
+    print(f"training accuracy {acc:.0%} after {args.steps} steps ({seconds:.1f} s)")
+    if not args.no_plot:
+        if save_boundary(net, X, y, args.plot):
+            print(f"decision boundary saved to {args.plot}")
+        else:
+            print("matplotlib is not installed: no picture of the decision boundary (pip install matplotlib)")
+    return {"accuracy": acc, "loss": history[-1][1], "seconds": seconds, "history": history}
+
+
+if __name__ == "__main__":
+    main()
