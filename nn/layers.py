@@ -349,6 +349,7 @@ class Layer(Module):
         self.b = None
         if b is not None:
             self.b = [_parameter(b[u], nota.bias_name(layer, u + 1)) for u in range(n_units)]
+        self.input_labels = [nota.input_name(k + 1) for k in range(self.n_inputs)]  # for numbers given as input
         self.pre_labels = [nota.pre_name(layer, u + 1, is_output, n_units) for u in range(n_units)]
         self.post_labels = [nota.post_name(layer, u + 1, is_output, n_units) for u in range(n_units)]
         elementwise = act if act.elementwise else None
@@ -388,8 +389,7 @@ class Layer(Module):
 
     def __call__(self, inputs: Sequence) -> list[Value]:
         """The layer's activations for ``inputs`` (Values, or numbers that become named input leaves)."""
-        names = [self.notation.input_name(k + 1) for k in range(self.n_inputs)]
-        xs = _as_inputs(inputs, self.n_inputs, names, f"layer {self.index}'s input")
+        xs = _as_inputs(inputs, self.n_inputs, self.input_labels, f"layer {self.index}'s input")
         pre = [n.pre(xs) for n in self.neurons]
         post = self.activation.apply(pre)
         for z, out, pl, ql in zip(pre, post, self.pre_labels, self.post_labels):

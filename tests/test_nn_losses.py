@@ -101,6 +101,7 @@ def test_logistic_loss_is_stable_for_large_scores(f, y):
     assert loss.data == pytest.approx(softplus(-y * f), rel=1e-12, abs=1e-300)
     expected_grad = -y / (1 + math.exp(y * f)) if y * f < 700 else -y * math.exp(-y * f)
     assert math.isfinite(v.grad) and v.grad == pytest.approx(expected_grad, rel=1e-12, abs=1e-300)
+    assert gradcheck(lambda t: losses.logistic(t, y), [f]).ok
 
 
 @pytest.mark.parametrize("f", [1000.0, -1000.0])
@@ -112,6 +113,7 @@ def test_binary_cross_entropy_with_logits_is_stable(f, y):
     assert loss.data == pytest.approx((1 - y) * f + softplus(-f), rel=1e-12, abs=1e-300)
     sig = 1.0 if f > 0 else 0.0
     assert v.grad == pytest.approx(sig - y, abs=1e-12)
+    assert gradcheck(lambda t: losses.binary_cross_entropy_with_logits(t, y), [f]).ok
 
 
 def test_softmax_at_extreme_logits_is_finite_and_sums_to_one():

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Value, gradcheck
+from autograd import gradcheck
 from nn import MATRIX_SUBSCRIPT, MLP, SGD, losses
 
 SEED003_NOTATION = MATRIX_SUBSCRIPT.with_(pre="(f_<l>)_<u>", post="(z_<l>)_<u>", output_pre="f_<l>")
