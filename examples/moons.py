@@ -3,8 +3,8 @@
 Every forward pass is built from `autograd.Value`s, the same nodes the printouts and drawings show;
 no numpy inside the training loop (numpy only makes the data set). The default run (100 points,
 a 2-16-16-1 relu network, logistic loss, 60 full-batch Adam steps) reaches 100% training accuracy
-in about 5 seconds on one core; with matplotlib
-installed it also saves a picture of the decision boundary.
+in about 5 seconds on one core; with matplotlib installed it also saves a picture of the decision
+boundary.
 
     python examples/moons.py                 # the default run
     python examples/moons.py --steps 5 --points 20 --no-plot
