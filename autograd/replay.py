@@ -119,8 +119,9 @@ class Replay:
 
     Raises:
         TypeError: ``root`` is not a Value.
-        ValueError: an input is not a leaf of ``root``'s graph, is given twice, or a label names no
-            leaf or several.
+        ValueError: an input is not a leaf, is given twice, or a label names no leaf of the graph or
+            several. (A leaf the root does not depend on is accepted: its column is ignored and its
+            gradient is 0.)
 
     The recorded structure is fixed: a later change to the graph's shape needs a new Replay. Values
     of parameters are read again at every `forward`.
@@ -145,11 +146,12 @@ class Replay:
         self._size = len(order)
         self._nodes = order
         self._root_slot = index[id(root)]
-        self._input_slots = tuple(index[id(x)] for x in resolved)
+        self._input_slots = tuple(index.get(id(x)) for x in resolved)  # None: not used by the root
         self._param_slots = tuple(index[id(p)] for p in self.parameters)
         varying = [False] * len(order)
         for s in self._input_slots:
-            varying[s] = True
+            if s is not None:
+                varying[s] = True
         # One step per operation node: (rule, out slot, varies?, argument template, parent slots).
         # The template is the full argument list with the constants in place and None where a
         # parent's value goes; `slots` lists, per parent, (its slot, its position in the template).
@@ -190,7 +192,8 @@ class Replay:
         values: list = [None] * self._size
         partials: list = [None] * self._size
         for s, col in zip(self._input_slots, columns):
-            values[s] = col
+            if s is not None:
+                values[s] = col
         nodes = self._nodes
         for s in self._param_slots:
             values[s] = nodes[s].data
@@ -308,7 +311,7 @@ class Replay:
             raise RuntimeError("call backward() first")
         result = np.zeros((self.batch_size, len(self.inputs)))
         for j, s in enumerate(self._input_slots):
-            if self._grads[s] is not None:
+            if s is not None and self._grads[s] is not None:
                 result[:, j] = self._grads[s]
         return result
 
@@ -417,5 +420,4 @@ def _resolve_input(x, leaves: Sequence[Value], index) -> Value:
     if not any(v is x for v in leaves):
         if x.parents:
             raise ValueError(f"input {_name(x)} is the output of {x.op}, not a leaf; inputs must be leaves")
-        raise ValueError(f"input {_name(x)} is not a leaf of the recorded graph (the root does not depend on it)")
-    return x
+    return x  # a leaf the root does not depend on: its column is read and ignored, its gradient is 0

@@ -175,6 +175,7 @@ def logsumexp(values, label: str = "") -> Value:
 # Applying a rule: compute the output and the partials, fold constants, report domain errors.
 
 _new = object.__new__
+_M = ops.SCALAR  # the math namespace of the scalar engine
 
 
 def _node(data: float, op: str, parents: tuple, partials: tuple, consts) -> Value:
@@ -215,17 +216,38 @@ def _check_finite(rule: ops.Rule, args: tuple, out: float) -> None:
 def _apply1(rule: ops.Rule, x: Value) -> Value:
     xd = x.data
     try:
-        out = rule.forward(ops.SCALAR, xd)
-        d = rule.partials[0](ops.SCALAR, out, xd)
+        out = rule.forward(_M, xd)
+        d = rule.partials[0](_M, out, xd)
     except (ArithmeticError, ValueError) as e:
         raise _domain_error(rule, (x,), e) from None
-    if not -_INF < out < _INF:
+    if out - out != 0.0:  # only for ±inf and NaN (inf − inf is NaN): one test instead of two
         _check_finite(rule, (x,), out)
-    return _node(out, rule.name, (x,), (d,), None)
+    # _node inlined: this and the two-Value case below are the hot paths of building a graph.
+    v = _new(Value)
+    v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts = out, 0.0, "", rule.name, (x,), (d,), None
+    return v
 
 
 def _apply2(rule: ops.Rule, x, y) -> Value:
-    m = ops.SCALAR
+    if x.__class__ is Value and y.__class__ is Value:  # the common case, checked the cheapest way
+        xd, yd = x.data, y.data
+        try:
+            out = rule.forward(_M, xd, yd)
+            px, py = rule.partials
+            partials = (px(_M, out, xd, yd), py(_M, out, xd, yd))
+        except (ArithmeticError, ValueError) as e:
+            raise _domain_error(rule, (x, y), e) from None
+        if out - out != 0.0:
+            _check_finite(rule, (x, y), out)
+        v = _new(Value)
+        v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts = out, 0.0, "", rule.name, (x, y), partials, None
+        return v
+    return _apply2_general(rule, x, y)
+
+
+def _apply2_general(rule: ops.Rule, x, y) -> Value:
+    """A binary rule where one side may be a number (a constant) or a Value subclass."""
+    m = _M
     if isinstance(x, Value):
         if isinstance(y, Value):
             xd, yd = x.data, y.data
@@ -238,9 +260,14 @@ def _apply2(rule: ops.Rule, x, y) -> Value:
             if not -_INF < out < _INF:
                 _check_finite(rule, (x, y), out)
             return _node(out, rule.name, (x, y), (dx, dy), None)
-        if hasattr(y, "__array_ufunc__") and getattr(y, "shape", ()) != ():
-            return NotImplemented  # let numpy broadcast an array against this Value
-        c = _constant(y, rule, x)
+        if y.__class__ is float:
+            c = y  # a float is already what _constant would make of it, unless it is not finite
+            if c - c != 0.0:
+                c = _constant(y, rule, x)
+        else:
+            if hasattr(y, "__array_ufunc__") and getattr(y, "shape", ()) != ():
+                return NotImplemented  # let numpy broadcast an array against this Value
+            c = _constant(y, rule, x)
         xd = x.data
         try:
             out = rule.forward(m, xd, c)
@@ -250,9 +277,14 @@ def _apply2(rule: ops.Rule, x, y) -> Value:
         if not -_INF < out < _INF:
             _check_finite(rule, (x, c), out)
         return _node(out, rule.name, (x,), (dx,), (None, c))
-    if hasattr(x, "__array_ufunc__") and getattr(x, "shape", ()) != ():
-        return NotImplemented
-    c = _constant(x, rule, y)
+    if x.__class__ is float:
+        c = x
+        if c - c != 0.0:
+            c = _constant(x, rule, y)
+    else:
+        if hasattr(x, "__array_ufunc__") and getattr(x, "shape", ()) != ():
+            return NotImplemented
+        c = _constant(x, rule, y)
     yd = y.data
     try:
         out = rule.forward(m, c, yd)

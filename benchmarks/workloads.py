@@ -15,6 +15,7 @@ Each engine function takes plain Python/numpy data and returns seconds (and a ch
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import sys
@@ -23,7 +24,7 @@ import tracemalloc
 
 import numpy as np
 
-from autograd import Replay, Value, linear, sum_values
+from autograd import Replay, Value, gc_paused, linear, sum_values
 
 ALPHA = 1e-4  # micrograd demo's L2 weight
 SIZES = (2, 16, 16, 1)
@@ -163,10 +164,12 @@ class FloorMLP:
 # chainrule, scalar engine
 
 
-def wide_chainrule(a, b, c):
+def wide_chainrule(a, b, c, paused: bool = False):
+    """``paused``: build and differentiate inside `autograd.gc_paused` (the collector off)."""
     A, B, C = [Value(x) for x in a], [Value(x) for x in b], [Value(x) for x in c]
-    t_fwd, f = _clock(lambda: sum_values([(x * y + z).relu() for x, y, z in zip(A, B, C)]))
-    t_bwd, _ = _clock(f.backward)
+    with gc_paused() if paused else contextlib.nullcontext():
+        t_fwd, f = _clock(lambda: sum_values([(x * y + z).relu() for x, y, z in zip(A, B, C)]))
+        t_bwd, _ = _clock(f.backward)
     return t_fwd, t_bwd, (f.data, A[0].grad)
 
 
@@ -189,10 +192,11 @@ class ChainruleMLP:
     """The MLP on Values. ``neuron="linear"``: each pre-activation is ONE `autograd.linear` node (how
     chainrule builds a neuron); ``neuron="binary"``: a chain of binary * and + as micrograd builds it."""
 
-    def __init__(self, weights, neuron: str = "linear"):
+    def __init__(self, weights, neuron: str = "linear", paused: bool = False):
         self.W = [[[Value(w) for w in row] for row in W] for W, _ in weights]
         self.B = [[Value(b) for b in bs] for _, bs in weights]
         self.neuron = neuron
+        self.paused = paused
 
     def parameters(self):
         return [w for W in self.W for row in W for w in row] + [b for B in self.B for b in B]
@@ -217,10 +221,11 @@ class ChainruleMLP:
 
     def step(self, X, Y, lr):
         params = self.parameters()
-        total = self.loss(X, Y)
-        for p in params:
-            p.grad = 0.0
-        total.backward()
+        with gc_paused() if self.paused else contextlib.nullcontext():
+            total = self.loss(X, Y)
+            for p in params:
+                p.grad = 0.0
+            total.backward()
         for p in params:
             p.data -= lr * p.grad
         return total.data

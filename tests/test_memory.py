@@ -1,0 +1,144 @@
+"""Memory: graphs hold no reference cycles (refcounting frees them), training does not grow memory,
+a node's size stays bounded, deep chains work, and pausing the cycle collector is scoped."""
+
+import gc
+import math
+import tracemalloc
+import weakref
+
+import numpy as np
+import pytest
+
+from autograd import Replay, Value, backward, gc_paused, linear, logsumexp, sum_values, topological_order
+
+
+def small_network(xs, params):
+    """A little of everything: linear nodes, constants on both sides, reuse, logsumexp, powers."""
+    w = params
+    h1 = linear(w[0:2], xs, bias=w[2]).tanh()
+    h2 = linear(w[3:5], xs, bias=0.5).relu()
+    z = logsumexp([h1, h2 * 2.0, 1.0 - h1 * h1])
+    return (z - 0.3) ** 2 + 1e-3 * sum_values([p * p for p in params])
+
+
+@pytest.fixture
+def collector_off():
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def test_a_dropped_graph_is_freed_by_reference_counting_alone(collector_off):
+    params = [Value(v) for v in (0.3, -0.2, 0.1, 0.5, -0.4)]
+    xs = [Value(1.0), Value(-2.0)]
+    loss = small_network(xs, params)
+    loss.backward()
+    probes = [weakref.ref(v) for v in topological_order(loss) if v.parents]
+    assert len(probes) > 10
+    del loss
+    assert all(p() is None for p in probes)
+    assert gc.collect() == 0  # nothing was left for the cycle collector
+
+
+def test_a_dropped_replay_and_its_graph_are_freed_by_reference_counting(collector_off):
+    params = [Value(v) for v in (0.3, -0.2, 0.1, 0.5, -0.4)]
+    xs = [Value(0.0, "x1"), Value(0.0, "x2")]
+    loss = small_network(xs, params)
+    rep = Replay(loss, inputs=xs)
+    rep.forward(np.array([[1.0, 2.0], [0.5, -1.0]]))
+    rep.backward(per_sample=True)
+    probes = [weakref.ref(v) for v in topological_order(loss) if v.parents] + [weakref.ref(rep)]
+    del loss, rep
+    assert all(p() is None for p in probes)
+    assert gc.collect() == 0
+
+
+def test_training_steps_do_not_grow_memory(collector_off):
+    rng = np.random.default_rng(0)
+    params = [Value(float(v)) for v in rng.normal(size=5)]
+    data = rng.normal(size=(8, 2)).tolist()
+
+    def step():
+        total = sum_values([small_network([Value(a), Value(b)], params) for a, b in data])
+        for p in params:
+            p.grad = 0.0
+        total.backward()
+        for p in params:
+            p.data -= 0.01 * p.grad
+
+    def settled():
+        # The collector is off during the steps, so a cycle would pile up and be found here.
+        # gc.collect() also empties CPython's free lists of tuples and floats, which tracemalloc
+        # counts as allocated and which fill up slowly to their caps.
+        assert gc.collect() == 0
+        return tracemalloc.get_traced_memory()[0]
+
+    tracemalloc.start()
+    try:
+        for _ in range(10):
+            step()
+        after_10 = settled()
+        for _ in range(90):
+            step()
+        after_100 = settled()
+    finally:
+        tracemalloc.stop()
+    assert after_100 - after_10 < 2048, f"memory grew by {after_100 - after_10} bytes over 90 steps"
+
+
+def test_a_node_stays_small():
+    xs = [Value(float(i)) for i in range(3000)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        nodes = [x * x for x in xs]  # a node, its float, its two tuples (the partials reuse floats)
+        per_node = (tracemalloc.get_traced_memory()[0] - before - 8 * len(nodes)) / len(nodes)
+    finally:
+        tracemalloc.stop()
+    # 96-byte slotted object (weakref-able) + 24-byte float + two 2-tuples: ≈ 232 bytes. A __dict__
+    # or an extra slot per node would push it over this bound.
+    assert per_node < 250, per_node
+
+
+def test_the_issues_deep_chain_far_beyond_the_recursion_limit():
+    # 250,000 steps (500,000 nodes) keeps this test short; test_engine runs a 10⁶-deep chain and
+    # the benchmark this very chain to 10⁶. Nothing in the walks depends on depth.
+    depth = 250_000
+    x = Value(1.0)
+    with gc_paused():
+        v = x
+        for _ in range(depth):
+            v = v * 1.0001 + 0.0001
+        v.backward()
+    assert x.grad == pytest.approx(1.0001 ** depth, rel=1e-9)
+    assert v.data == pytest.approx(1.0001 ** depth * (1 + 1) - 1, rel=1e-6)  # (x + 1)·qᴰ − 1
+
+
+def test_gc_paused_is_scoped_nests_and_survives_exceptions():
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block restores what it found: paused
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        with gc_paused():
+            1 / 0
+    assert gc.isenabled()
+
+
+def test_graph_walks_leave_the_collector_as_they_found_it():
+    x = Value(2.0)
+    y = (x * x).exp()
+    for state in (True, False):
+        (gc.enable if state else gc.disable)()
+        try:
+            backward(y)
+            topological_order(y)
+            assert gc.isenabled() is state
+        finally:
+            gc.enable()
+    assert x.grad == pytest.approx(2 * (2 * 2.0 * math.exp(4.0)), rel=1e-12)  # two backward calls
