@@ -16,10 +16,10 @@ from autograd.gradcheck import GradcheckReport, gradcheck
 from autograd.graph import (backward, check_finite, count_paths, depends_on, describe_nonfinite, gc_paused, leaves,
                             paths, topological_order, zero_grad)
 from autograd.replay import Replay
-from autograd.value import Value, as_float, linear, logsumexp, sum_values
+from autograd.value import Value, as_float, linear, logsumexp, softmax, sum_values
 
 __all__ = [
-    "Value", "as_float", "linear", "logsumexp", "sum_values",
+    "Value", "as_float", "linear", "logsumexp", "softmax", "sum_values",
     "backward", "check_finite", "count_paths", "depends_on", "describe_nonfinite", "leaves", "paths",
     "topological_order", "zero_grad", "gc_paused",
     "explain", "trace", "forward_table", "Explanation",

@@ -101,6 +101,7 @@ class Rule:
     nary_partial: Callable | None = None  # (m, i, out, xs) for any number of arguments
     domain: str = ""  # where it is defined, for error messages
     arity: int | None = 1  # None: any number of arguments
+    literal_args: tuple = ()  # arguments the formula text reads as numbers (pow's exponent: x², 3·x²)
 
     def format(self, template: Text, names: Sequence[str], out: str) -> str:
         """Fill a formula template with argument names and the output name."""
@@ -211,7 +212,7 @@ POW = _register(Rule(
     (lambda m, out, x, y: y * m.pow(x, y - 1.0), lambda m, out, x, y: out * m.log(x)),
     domain="a negative base needs a whole-number exponent, 0 needs a positive exponent (and where "
            "the derivative is taken, an exponent ≥ 1), and a Value exponent needs a base > 0",
-    arity=2))
+    arity=2, literal_args=(1,)))
 
 NEG = _register(Rule(
     "neg", "−", lambda m, x: -x,
@@ -330,3 +331,39 @@ LOGSUMEXP = _register(Rule(
     lambda i, names, out: f"exp({names[i]} − {out})",
     lambda i, names, out: f"e^{{{names[i]} - {out}}}",
     nary_partial=lambda m, i, out, xs: m.exp(xs[i] - out), arity=None))
+
+
+def _softmax_names(names) -> tuple[int, str]:
+    """(i, 'z₁, z₂, …') from a softmax node's argument names: the index comes first, as a constant."""
+    return int(float(names[0])), ", ".join(names[1:])
+
+
+def _softmax_partial(m, j, out, xs):
+    i, zs = int(xs[0]), xs[1:]
+    if j - 1 == i:
+        return out * (1.0 - out)
+    return -out * m.exp(zs[j - 1] - m.logsumexp(zs))  # −ŷᵢ·ŷⱼ
+
+
+def _softmax_partial_text(j, names, out, latex=False):
+    i, zs = _softmax_names(names)
+    if j - 1 == i:
+        return f"{out}(1 − {out})" if not latex else f"{out}(1 - {out})"
+    return f"−{out}·softmax{_SUBSCRIPT_DIGITS(j)}({zs})" if not latex else \
+        rf"-{out} \cdot \operatorname{{softmax}}_{{{j}}}({zs})"
+
+
+def _SUBSCRIPT_DIGITS(k: int) -> str:
+    return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+# softmaxᵢ(z₁ … zₖ) = exp(zᵢ − log Σⱼ exp zⱼ): one node per output, so that a printout shows the
+# textbook partials ∂ŷᵢ/∂zᵢ = ŷᵢ(1 − ŷᵢ) and ∂ŷᵢ/∂zⱼ = −ŷᵢŷⱼ. The arguments are (i, z₁, …, zₖ) with
+# the 0-based output index i as a constant.
+SOFTMAX = _register(Rule(
+    "softmax", "softmax",
+    lambda m, i, *zs: m.exp(zs[int(i)] - m.logsumexp(zs)),
+    lambda names, out: f"softmax{_SUBSCRIPT_DIGITS(_softmax_names(names)[0] + 1)}({_softmax_names(names)[1]})",
+    lambda names, out: rf"\operatorname{{softmax}}_{{{_softmax_names(names)[0] + 1}}}({_softmax_names(names)[1]})",
+    _softmax_partial_text, lambda j, names, out: _softmax_partial_text(j, names, out, latex=True),
+    nary_partial=_softmax_partial, arity=None, literal_args=(0,)))

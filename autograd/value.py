@@ -171,6 +171,19 @@ def logsumexp(values, label: str = "") -> Value:
     return _apply_n(ops.LOGSUMEXP, tuple(values)).named(label)
 
 
+def softmax(values, labels=None) -> list:
+    """softmaxᵢ(v₁ … vₖ) = exp(vᵢ − log Σⱼ exp vⱼ) for every i, computed stably, one node per output.
+
+    Each output's partials are the textbook ones (∂ŷᵢ/∂vᵢ = ŷᵢ(1 − ŷᵢ), ∂ŷᵢ/∂vⱼ = −ŷᵢŷⱼ), so a printout
+    of a softmax layer reads like a solution sheet; logits of ±1000 give finite values and partials.
+    """
+    values = tuple(values)
+    if not values:
+        raise ValueError("softmax needs at least one value")
+    labels = list(labels) if labels is not None else [""] * len(values)
+    return [_apply_n(ops.SOFTMAX, (float(i),) + values).named(label) for i, label in enumerate(labels)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Applying a rule: compute the output and the partials, fold constants, report domain errors.
 

@@ -23,7 +23,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from autograd import Value, logsumexp
+from autograd import Value
+from autograd.value import softmax as autograd_softmax
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ def leaky_relu(z: Value, slope: float = 0.01) -> Value:
 def softmax(values: Sequence[Value]) -> list[Value]:
     """Softmax over a whole layer, computed stably: ŷᵢ = exp(zᵢ − log Σⱼ exp zⱼ).
 
-    The log-sum-exp is one node whose partials are the softmax itself, so large logits (±1000) give
-    finite outputs and gradients.
+    Each output is one node (`autograd.softmax`) whose partials are ŷᵢ(1 − ŷᵢ) and −ŷᵢŷⱼ, so large
+    logits (±1000) give finite outputs and gradients and printouts show the textbook factors.
 
     >>> from autograd import Value
     >>> [round(p.data, 4) for p in softmax([Value(1000.0), Value(-1000.0), Value(1000.0)])]
@@ -92,8 +93,7 @@ def softmax(values: Sequence[Value]) -> list[Value]:
     values = list(values)
     if not values:
         raise ValueError("softmax needs at least one value")
-    lse = logsumexp(values)
-    return [(z - lse).exp() for z in values]
+    return autograd_softmax(values)
 
 
 NAMED: dict[str, Activation] = {

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from autograd import (DomainError, NonFiniteError, Value, backward, check_finite, count_paths,
-                      describe_nonfinite, linear, logsumexp, ops, paths, sum_values, topological_order)
+                      describe_nonfinite, linear, logsumexp, ops, paths, softmax, sum_values,
+                      topological_order)
 
 # rule name -> (function on Values, reference on floats, sampler of a point away from kinks/poles)
 UNARY = {
@@ -38,6 +39,7 @@ NARY = {
     "sum": (lambda *xs: sum_values(xs), lambda *xs: sum(xs)),
     "linear": (lambda *xs: linear(xs[:2], xs[2:4], xs[4]), lambda *xs: xs[0] * xs[2] + xs[1] * xs[3] + xs[4]),
     "logsumexp": (lambda *xs: logsumexp(xs), lambda *xs: math.log(sum(math.exp(x) for x in xs))),
+    "softmax": (lambda *xs: softmax(xs)[1], lambda *xs: math.exp(xs[1]) / sum(math.exp(x) for x in xs)),
 }
 
 
@@ -106,7 +108,7 @@ def test_nary_rule_matches_reference(name):
 
 def test_every_rule_has_formula_text_for_each_argument():
     for rule in ops.RULES.values():
-        names = ["a", "b"] if rule.arity == 2 else (["a"] if rule.arity == 1 else ["w", "v", "x", "y", "c"])
+        names = ["a", "b"] if rule.arity == 2 else (["a"] if rule.arity == 1 else ["1", "v", "x", "y", "c"])
         assert rule.expression(names)
         assert rule.expression(names, latex=True)
         for i in range(len(names)):
@@ -125,6 +127,15 @@ def test_formula_text_reads_like_a_solution_sheet():
     assert ops.LINEAR.partial_expression(1, ["w1", "w2", "x1", "x2", "b"], "") == "x2"
     assert ops.LINEAR.partial_expression(2, ["w1", "w2", "x1", "x2", "b"], "") == "w1"
     assert ops.LINEAR.partial_expression(4, ["w1", "w2", "x1", "x2", "b"], "") == "1"
+    assert ops.SOFTMAX.expression(["1", "z₁", "z₂"]) == "softmax₂(z₁, z₂)"
+    assert ops.SOFTMAX.partial_expression(2, ["1", "z₁", "z₂"], "ŷ₂") == "ŷ₂(1 − ŷ₂)"
+    assert ops.SOFTMAX.partial_expression(1, ["1", "z₁", "z₂"], "ŷ₂") == "−ŷ₂·softmax₁(z₁, z₂)"
+
+
+def test_softmax_is_stable_and_sums_to_one():
+    outs = softmax([Value(1000.0), Value(-1000.0), Value(999.0)])
+    assert sum(o.data for o in outs) == pytest.approx(1.0, rel=1e-15)
+    assert outs[1].data == 0.0 and all(math.isfinite(d) for o in outs for d in o.partials)
 
 
 def test_kinks_are_documented_choices():

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from autograd import DomainError, Replay, Value, gc_paused, linear, logsumexp, ops, sum_values
+from autograd import DomainError, Replay, Value, gc_paused, linear, logsumexp, ops, softmax, sum_values
 from autograd.replay import NUMPY
 
 # Each entry builds one node from already-built nodes, staying inside every rule's domain whatever
@@ -34,6 +34,7 @@ SAFE = {
     "sum": lambda r, a, b: sum_values([a, b, 0.25, a]),
     "linear": lambda r, a, b: linear([a, b], [b, 0.5], bias=a if r.random() < 0.5 else -0.75),
     "logsumexp": lambda r, a, b: logsumexp([a.tanh(), b.tanh(), 0.3]),
+    "softmax": lambda r, a, b: softmax([a, b.tanh(), 0.3])[r.randrange(3)],
 }
 
 
