@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from autograd import notation, ops
-from autograd.graph import count_paths, paths as _graph_paths, topological_order
+from autograd.graph import count_paths, topological_order
 from autograd.value import Value
 
 __all__ = ["Explanation", "Factor", "PathTerm", "explain", "trace", "forward_table"]
@@ -266,34 +266,59 @@ def _rule(v: Value) -> ops.Rule:
                        f"this version does not know; add its rule to ops.py") from None
 
 
+# An unnamed operation nested deeper than this below the nearest named nodes is shown as ⟨k⟩: it
+# keeps every formula short, and naming a node never has to look further down than this.
+MAX_DEPTH = 6
+# A factor collapsed through more steps than this is shown by its number only.
+MAX_CHAIN_FORMULA = 12
+
+
 class _Graph:
-    """One root's graph, with every node's display name computed once, inputs first."""
+    """One root's graph and how its nodes are shown.
+
+    A node's display name depends only on the graph (its label, or its expression over its
+    operands' names, or ⟨k⟩ when that is too long or too deep), so computing names lazily, in any
+    order, gives the same text.
+    """
 
     def __init__(self, root: Value, digits: int, mode: str, max_expr: int = 40, numbered: bool = False) -> None:
+        if not isinstance(max_expr, int) or max_expr < 1:
+            raise ValueError(f"max_expr must be a whole number ≥ 1, got {max_expr!r}")
         self.root = root
         self.order = topological_order(root)
         self.index = {id(v): k for k, v in enumerate(self.order)}  # keys only; order comes from self.order
-        self.digits, self.mode, self.max_expr = digits, mode, max_expr
+        self.digits, self.mode, self.max_expr, self.numbered = digits, mode, max_expr, numbered
         self.placeholders: dict[int, Value] = {}
         self._names: dict[int, _Expr] = {}
         self._rounded: dict[int, tuple[float, tuple[float, ...]]] | None = None
-        for v in self.order:  # inputs first, so an expression's operands are already named
-            if v.label or not v.parents:
-                continue
-            e = self.expression(v)
-            if numbered or len(e.text) > max_expr:
-                k = self.index[id(v)] + 1
-                self.placeholders[k] = v
-                e = _Expr(f"⟨{k}⟩", rf"\langle {k} \rangle", ATOM)
-            self._names[id(v)] = e
+        # how many unnamed operations deep each node's expression would nest
+        index, depth = self.index, [0] * len(self.order)
+        for k, v in enumerate(self.order):
+            if v.parents and not v.label:
+                depth[k] = 1 + max(depth[index[id(p)]] for p in v.parents)
+        self._depth = depth
 
     def name(self, v: Value) -> _Expr:
-        """How ``v`` is shown as an operand: its label, its number, or its expression."""
+        """How ``v`` is shown as an operand: its label, its number, its expression, or ⟨k⟩."""
         if v.label:
             return _Expr(notation.to_text(v.label), notation.to_latex(v.label), ATOM)
         if not v.parents:
             return _number_expr(v.data, self.digits, self.mode)
-        return self._names[id(v)]
+        key = id(v)
+        cached = self._names.get(key)
+        if cached is not None:
+            return cached
+        k = self.index[key]
+        e = None
+        if not self.numbered and self._depth[k] <= MAX_DEPTH:
+            e = self.expression(v)  # recursion bounded by MAX_DEPTH
+            if len(e.text) > self.max_expr:
+                e = None
+        if e is None:
+            self.placeholders[k + 1] = v
+            e = _Expr(f"⟨{k + 1}⟩", rf"\langle {k + 1} \rangle", ATOM)
+        self._names[key] = e
+        return e
 
     def is_named(self, v: Value) -> bool:
         return bool(v.label)
@@ -310,7 +335,7 @@ class _Graph:
             if c is None:
                 positions.append(j)
                 args.append(self.name(next(parents)))
-            elif v.op == "pow" and j == 1:
+            elif j in _rule(v).literal_args:
                 args.append(notation.format_number(c, 12))  # the rule reads the exponent as a number: x², 3·x²
             else:
                 args.append(_number_expr(c, max(self.digits, 6)))
@@ -377,17 +402,29 @@ class _Graph:
             flags[k] = v is wrt or any(flags[self.index[id(p)]] for p in v.parents)
         return flags
 
-    def legend(self, texts: Iterable[str]) -> list[tuple[int, Value]]:
-        """The placeholders ⟨k⟩ used in ``texts`` and, transitively, in their own definitions."""
+    def legend(self, texts: Iterable[str], cap: int = 24) -> list:
+        """Blocks defining the placeholders ⟨k⟩ used in ``texts`` and, transitively, in their own
+        definitions (at most ``cap`` of them; a note says where the rest are)."""
         pending = sorted({int(k) for t in texts for k in re.findall(r"⟨(\d+)⟩", t)})
-        seen: dict[int, Value] = {}
+        seen: dict[int, _Expr] = {}
+        more = False
         while pending:
             k = pending.pop(0)
-            if k in seen or k not in self.placeholders:
+            if k in seen or not 1 <= k <= len(self.order):
                 continue
-            seen[k] = self.placeholders[k]
-            pending.extend(int(j) for j in re.findall(r"⟨(\d+)⟩", self.expression(seen[k]).text))
-        return sorted(seen.items())
+            if len(seen) == cap:
+                more = True
+                break
+            seen[k] = self.expression(self.order[k - 1])
+            pending.extend(int(j) for j in re.findall(r"⟨(\d+)⟩", seen[k].text))
+        if not seen:
+            return []
+        rows = [([_Expr(f"⟨{k}⟩", rf"\langle {k} \rangle"), e, self.number(self.order[k - 1].data)], "")
+                for k, e in sorted(seen.items())]
+        blocks: list = [_Line(["where"]), _Equations(rows, ["node", "definition", "value"])]
+        if more:
+            blocks.append(_Line(["(more nodes ⟨k⟩ are listed by forward_table(root, all_nodes=True))"]))
+        return blocks
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,7 +548,7 @@ class Explanation:
         widths = [0] * ncols
         for cells, _ in block.rows:
             for j, c in enumerate(cells):
-                if c is not None:
+                if c is not None and _width(c.text) <= 48:  # one very long cell should not widen all rows
                     widths[j] = max(widths[j], _width(c.text))
         lines = []
         for cells, note in block.rows:
@@ -707,8 +744,11 @@ def _make_factor(g: _Graph, steps: list, collapse: bool, round_steps: bool) -> t
     """steps: (node, slot) from the bottom up; node.parents[slot] is the previous node."""
     top, first = steps[-1][0], steps[0]
     bottom = first[0].parents[first[1]]
-    formulas = [g.partial(node, slot) for node, slot in steps]
-    formula = _product(formulas) if collapse else formulas[0]
+    if len(steps) <= MAX_CHAIN_FORMULA:
+        formula = _product([g.partial(node, slot) for node, slot in steps])
+    else:
+        formula = _Expr(f"(a product of {len(steps)} local partials)",
+                        rf"\text{{(a product of {len(steps)} local partials)}}", ATOM)
     value = 1.0
     for node, slot in steps:
         value *= node.partials[slot]
@@ -734,8 +774,37 @@ def _split_path(g: _Graph, wrt: Value, path: list, collapse: bool) -> list[list]
     return segments[::-1]
 
 
+def _all_paths(g: _Graph, wrt: Value) -> list[list[tuple[Value, int]]]:
+    """Every path from ``wrt`` to the root, as `graph.paths` lists them (same steps, same order),
+    by a backtracking walk that copies each path once: linear in the total length of the paths."""
+    flags = g.relevant(wrt)
+    consumers: dict[int, list[tuple[Value, int]]] = {}
+    for k, v in enumerate(g.order):
+        if flags[k]:
+            for slot, p in enumerate(v.parents):
+                if flags[g.index[id(p)]]:
+                    consumers.setdefault(id(p), []).append((v, slot))
+    found: list[list[tuple[Value, int]]] = []
+    path: list[tuple[Value, int]] = []
+    stack = [iter(consumers.get(id(wrt), ()))]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            if path:
+                path.pop()
+            continue
+        path.append(step)
+        if step[0] is g.root:
+            found.append(list(path))
+            path.pop()
+        else:
+            stack.append(iter(consumers.get(id(step[0]), ())))
+    return found
+
+
 def _explain_paths(g: _Graph, wrt: Value, total: _Expr, collapse: bool, round_steps: bool) -> Explanation:
-    all_paths = list(_graph_paths(wrt, g.root))
+    all_paths = _all_paths(g, wrt)
     terms: list[PathTerm] = []
     rows_per_path: list[list] = []
     # the same ∂a/∂b through different routes (or argument slots) gets a note telling them apart
@@ -762,6 +831,9 @@ def _explain_paths(g: _Graph, wrt: Value, total: _Expr, collapse: bool, round_st
                     note = f"argument {positions[seg[0][1]] + 1} of {g.name(seg[0][0]).text}"
             shown = factor.rounded if round_steps else factor.value
             formula_cell = None if _as_number(formula.text) is not None else formula
+            if len(seg) > MAX_CHAIN_FORMULA:
+                formula_cell = None
+                note = (note + "; " if note else "") + f"a product of {len(seg)} local partials"
             rows.append(([symbol, formula_cell, g.number(shown)], note))
             factors.append(factor)
         product = 1.0
@@ -852,11 +924,7 @@ def _finish(g: _Graph, wrt: Value, value: float, exact: float, round_steps: bool
     out.append(_check_line(g, wrt, exact))
     texts = [_text_pieces(b.pieces) for b in blocks if isinstance(b, _Line)]
     texts += [c.text for b in blocks if isinstance(b, _Equations) for cells, _ in b.rows for c in cells if c]
-    legend = g.legend(texts)
-    if legend:
-        out.append(_Line(["where"]))
-        out.append(_Equations([([_Expr(f"⟨{k}⟩", rf"\langle {k} \rangle"), g.expression(v), g.number(v.data)], "")
-                               for k, v in legend], ["node", "definition", "value"]))
+    out.extend(g.legend(texts))
     return out
 
 
@@ -901,6 +969,8 @@ def _routes(g: _Graph, top: Value, bottom: Value, flags, is_stop, cap: int):
             if not flags[g.index[id(p)]]:
                 continue
             route = [(node, slot)] + steps
+            if len(route) > MAX_CHAIN_FORMULA:
+                return None  # too long to write out; the number is still exact
             if p is bottom:
                 found.append(route)
                 if len(found) > cap:
@@ -937,7 +1007,7 @@ def _explain_delta(g: _Graph, wrt: Value, total: _Expr, n: int, max_paths: int, 
                 if formula is not None and _as_number(formula.text) is not None:
                     formula = None
                 shown = _rounded_routes(g, routes) if round_steps and routes else d
-                note = "" if routes is not None else "summed over many routes through unnamed nodes"
+                note = "" if routes is not None else "through unnamed nodes (too many or too long routes to write out)"
                 local_rows.append(([_derivative(g.name(c), g.name(p)), formula, g.number(shown)], note))
     kw = g.index[id(wrt)]
     exact = delta[kw]
@@ -957,7 +1027,12 @@ def _explain_delta(g: _Graph, wrt: Value, total: _Expr, n: int, max_paths: int, 
             a, b = g.number(numbers[kc]), g.number(dn)
             a, b = (_paren(x) if x.text.startswith(_MINUS) else x for x in (a, b))
             terms_num.append(_Expr(f"{a.text}·{b.text}", rf"{a.latex} \cdot {b.latex}", MUL))
-        rows.append(([_delta(g.name(p)), _sum(terms_sym), _sum(terms_num), g.number(numbers[kp])], ""))
+        note = ""
+        if len(terms_sym) > 4:  # a wide layer: the first terms and the last, and how many there are
+            terms_sym = terms_sym[:2] + [_Expr("…", r"\ldots")] + terms_sym[-1:]
+            terms_num = terms_num[:2] + [_Expr("…", r"\ldots")] + terms_num[-1:]
+            note = f"({len(consumers[kp])} terms)"
+        rows.append(([_delta(g.name(p)), _sum(terms_sym), _sum(terms_num), g.number(numbers[kp])], note))
 
     what = "named nodes" if collapse else "nodes"
     blocks: list = [
@@ -1029,9 +1104,8 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
         for kc in sorted(edges, reverse=True):
             c, up = g.order[kc], grads[kc]
             for p, d, routes in edges[kc]:
-                formula = _sum([_product([g.partial(n, s) for n, s in r]) for r in routes]) if routes else None
                 grads[g.index[id(p)]] += up * d
-                steps.append((c, up, p, d, formula))
+                steps.append((c, up, p, d, routes))
     else:
         for kc in range(len(g.order) - 1, -1, -1):
             c, up = g.order[kc], grads[kc]
@@ -1042,15 +1116,19 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
                 if not flags[kp]:
                     continue
                 grads[kp] += up * d
-                steps.append((c, up, p, d, g.partial(c, slot)))
+                steps.append((c, up, p, d, [[(c, slot)]]))
 
     running: dict[int, float] = {}
     rows = []
-    for c, up, p, d, formula in steps:
+    for c, up, p, d, routes in steps:
         kp = g.index[id(p)]
         contribution = up * d
         before = running.get(kp)
         running[kp] = (before or 0.0) + contribution
+        if max_lines is not None and len(rows) >= max_lines:
+            rows.append(None)  # counted, not written out
+            continue
+        formula = _sum([_product([g.partial(n, s) for n, s in r]) for r in routes]) if routes else None
         symbol = _derivative(g.name(c), g.name(p))
         local = [_eq(symbol, g.number(d)) if formula is None or _as_number(formula.text) is not None
                  else _eq(symbol, formula, g.number(d))]
@@ -1063,10 +1141,8 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
         rows.append([[str(len(rows) + 1)], [g.name(c)], [g.number(up)], local, [g.number(contribution)],
                      [g.name(p)], total])
 
-    left_out = 0
-    if max_lines is not None and len(rows) > max_lines:
-        left_out = len(rows) - max_lines
-        rows = rows[:max_lines]
+    left_out = sum(1 for row in rows if row is None)
+    rows = [row for row in rows if row is not None]
     r = g.name(root)
     header = [["step"], ["node"], ["upstream ", _Expr(f"∂{r.text}/∂node", rf"\partial {r.latex} / \partial \mathrm{{node}}")],
               ["× local partial"], ["= contribution"], ["into"], ["running total"]]
@@ -1093,11 +1169,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
                                  ": engine ", g.number(v.grad), ", here ", g.number(grads[bad[0]]),
                                  " (leaf gradients add up over backward() calls: call zero_grad() before backward())"]))
     texts = [_text_pieces(c) for row in rows for c in row]
-    legend = g.legend(texts)
-    if legend:
-        blocks.append(_Line(["where"]))
-        blocks.append(_Equations([([_Expr(f"⟨{k}⟩", rf"\langle {k} \rangle"), g.expression(v), g.number(v.data)], "")
-                                  for k, v in legend], ["node", "definition", "value"]))
+    blocks.extend(g.legend(texts))
     value = grads[g.index[id(wrt)]] if wrt is not None else root.data
     return Explanation("trace", value, blocks)
 
@@ -1135,9 +1207,5 @@ def forward_table(root: Value, *, all_nodes: bool = False, digits: int = 4, mode
     blocks: list = [_Line(["forward pass of ", g.name(root), ", in the order it is computed"]),
                     _Table(header, rows)]
     if not all_nodes:
-        legend = g.legend([_text_pieces(c) for row in rows for c in row])
-        if legend:
-            blocks.append(_Line(["where"]))
-            blocks.append(_Equations([([_Expr(f"⟨{k}⟩", rf"\langle {k} \rangle"), g.expression(v), g.number(v.data)], "")
-                                      for k, v in legend], ["node", "definition", "value"]))
+        blocks.extend(g.legend([_text_pieces(c) for row in rows for c in row]))
     return Explanation("forward", root.data, blocks)

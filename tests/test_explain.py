@@ -321,7 +321,7 @@ def test_forward_table_lists_named_nodes_with_definitions():
 def test_long_unnamed_expressions_become_numbered_placeholders():
     x = Value(0.5, "x")
     v = x
-    for _ in range(8):
+    for _ in range(3):
         v = (v * 1.5).tanh() + 0.25
     loss = v.named("L")
     loss.backward()
@@ -332,6 +332,23 @@ def test_long_unnamed_expressions_become_numbered_placeholders():
     for k in set(re.findall(r"⟨(\d+)⟩", text)):
         assert re.search(rf"^  ⟨{k}⟩ +=", text, re.M)
     assert e.value == pytest.approx(x.grad, rel=1e-12)
+    short = str(explain(loss, x, max_expr=8))
+    assert len(re.findall(r"⟨\d+⟩", short)) >= len(re.findall(r"⟨\d+⟩", text))
+
+
+def test_long_unnamed_chains_are_shown_by_their_number():
+    x = Value(0.5, "x")
+    v = x
+    for _ in range(5000):  # 10⁴ unnamed steps: fast, and no formula ten thousand factors long
+        v = (v * 0.999).sin()
+    loss = v.named("L")
+    loss.backward()
+    e = explain(loss, x)
+    assert "a product of 10000 local partials" in str(e)
+    assert e.value == pytest.approx(x.grad, rel=1e-9)
+    t = trace(loss, max_lines=5)
+    assert "… 9995 more steps (max_lines=5)" in str(t)
+    assert "(more nodes ⟨k⟩ are listed by forward_table(root, all_nodes=True))" in str(t)
 
 
 def test_errors_say_what_to_do():
@@ -491,3 +508,17 @@ def test_printouts_only_read_the_graph():
         str(e), e.to_markdown(), e.to_latex()
     after = [(v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts) for v in nodes]
     assert before == after
+
+
+def test_paths_are_listed_as_graph_paths_lists_them():
+    from autograd import paths
+    from autograd.explain import _all_paths, _Graph
+    for seed in range(30):
+        root, leaves = random_graph(seed)
+        g = _Graph(root, 4, "sig")
+        for node in leaves + g.order[::4]:
+            if node is root or id(node) not in g.index:
+                continue
+            mine = [[(g.index[id(n)], s) for n, s in p] for p in _all_paths(g, node)]
+            theirs = [[(g.index[id(n)], s) for n, s in p] for p in paths(node, root)]
+            assert mine == theirs
