@@ -22,3 +22,13 @@ class NonFiniteError(ChainruleError, ArithmeticError):
 
 class GradcheckError(ChainruleError, AssertionError):
     """Analytic and numeric derivatives disagree; the message holds the per-input report."""
+
+
+class RenderError(ChainruleError, RuntimeError):
+    """A drawing could not be rendered to an image: most often graphviz's ``dot`` program is missing
+    (Debian/Ubuntu: ``apt-get install graphviz fonts-dejavu-core``); the message says which case."""
+
+
+class DrawingTooLargeError(ChainruleError, ValueError):
+    """A drawing would have more nodes than its ``max_nodes`` limit; the message suggests a smaller
+    view (``view="collapsed"`` or ``view="neurons"``) or a higher limit."""
