@@ -419,7 +419,7 @@ class _Graph:
             pending.extend(int(j) for j in re.findall(r"⟨(\d+)⟩", seen[k].text))
         if not seen:
             return []
-        rows = [([_Expr(f"⟨{k}⟩", rf"\langle {k} \rangle"), e, self.number(self.order[k - 1].data)], "")
+        rows = [([_Expr(f"⟨{k}⟩", rf"\langle {k} \rangle"), e, self.number(self.order[k - 1].data)], [])
                 for k, e in sorted(seen.items())]
         blocks: list = [_Line(["where"]), _Equations(rows, ["node", "definition", "value"])]
         if more:
@@ -441,7 +441,7 @@ class _Line:
 class _Equations:
     """Rows ``lhs = rhs = rhs …`` aligned on '='; an optional last prose note per row."""
 
-    rows: list  # list of (list[_Expr | None], note str)
+    rows: list  # list of (list[_Expr | None], note): the note is a list of pieces, empty for none
     header: list  # column names, for the Markdown table
 
 
@@ -560,7 +560,7 @@ class Explanation:
                     line += " = " if c is not None else "   "
                 line += c.text if j == last and not note else _pad(c.text if c is not None else "", widths[j])
             if note:
-                line = _pad(line, 0) + "  " + note
+                line = line + "  " + _text_pieces(note)
             lines.append(line.rstrip())
         return "\n".join(lines)
 
@@ -599,7 +599,7 @@ class Explanation:
                     shown = [_md_pieces([c], as_latex) if c is not None else "" for c in cells]
                     shown += [""] * (ncols - len(shown))
                     if note:
-                        shown[-1] = (shown[-1] + " " if shown[-1] else "") + _md_escape(note)
+                        shown[-1] = (shown[-1] + " " if shown[-1] else "") + _md_pieces(note, as_latex)
                     rows.append("| " + " | ".join(shown[:ncols]) + " |")
                 out.append("\n".join(rows))
             else:
@@ -628,7 +628,7 @@ class Explanation:
                     shown = [c.latex for c in cells if c is not None]
                     row = shown[0] + (" &= " + " = ".join(shown[1:]) if len(shown) > 1 else " &")
                     if note:
-                        row += rf" && \text{{{_tex_escape(note)}}}"
+                        row += rf" && \text{{{_tex_pieces(note)}}}"
                     rows.append(row)
                 out.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n")
             else:
@@ -821,19 +821,19 @@ def _explain_paths(g: _Graph, wrt: Value, total: _Expr, collapse: bool, round_st
         for seg in segments:
             factor, symbol, formula = _make_factor(g, seg, collapse, round_steps)
             key = (g.index[id(seg[-1][0])], g.index[id(seg[0][0].parents[seg[0][1]])])
-            note = ""
+            note: list = []
             if len(routes[key]) > 1:
                 inner = [n for n, _ in seg[:-1]]
                 if inner:
-                    note = "via " + g.name(inner[0]).text
+                    note = ["via ", g.name(inner[0])]
                 else:
                     args, positions = g._arguments(seg[0][0])
-                    note = f"argument {positions[seg[0][1]] + 1} of {g.name(seg[0][0]).text}"
+                    note = [f"argument {positions[seg[0][1]] + 1} of ", g.name(seg[0][0])]
             shown = factor.rounded if round_steps else factor.value
             formula_cell = None if _as_number(formula.text) is not None else formula
             if len(seg) > MAX_CHAIN_FORMULA:
                 formula_cell = None
-                note = (note + "; " if note else "") + f"a product of {len(seg)} local partials"
+                note = note + (["; "] if note else []) + [f"a product of {len(seg)} local partials"]
             rows.append(([symbol, formula_cell, g.number(shown)], note))
             factors.append(factor)
         product = 1.0
@@ -867,15 +867,16 @@ def _explain_paths(g: _Graph, wrt: Value, total: _Expr, collapse: bool, round_st
         term = terms[0]
         blocks.append(_Line([_eq(total, chain(term))]))
         blocks.append(_Equations(rows_per_path[0], ["factor", "formula", "value"]))
-        blocks.append(_Line([_eq(total, numbers(term), g.number(value))]))
+        shown = [numbers(term)] if len(term.factors) > 1 else []
+        blocks.append(_Line([_eq(total, *shown, g.number(value))]))
     else:
         blocks.append(_Line([total, f" = sum over {len(terms)} paths. ", *_fan_out(g, wrt, all_paths)]))
         for k, (term, rows) in enumerate(zip(terms, rows_per_path), 1):
             blocks.append(_Line([]))
             blocks.append(_Line([f"path {k}: ", chain(term)]))
             blocks.append(_Equations(rows, ["factor", "formula", "value"]))
-            blocks.append(_Line([f"path {k} = ", _eq(numbers(term),
-                                 g.number(term.rounded if round_steps else term.product))]))
+            shown = [numbers(term)] if len(term.factors) > 1 else []
+            blocks.append(_Line([f"path {k} = ", _eq(*shown, g.number(term.rounded if round_steps else term.product))]))
         blocks.append(_Line([]))
         shown = [g.number(t.rounded if round_steps else t.product) for t in terms]
         summed = _Expr(" + ".join(s.text if not k or not s.text.startswith(_MINUS) else f"({s.text})"
@@ -1007,14 +1008,14 @@ def _explain_delta(g: _Graph, wrt: Value, total: _Expr, n: int, max_paths: int, 
                 if formula is not None and _as_number(formula.text) is not None:
                     formula = None
                 shown = _rounded_routes(g, routes) if round_steps and routes else d
-                note = "" if routes is not None else "through unnamed nodes (too many or too long routes to write out)"
+                note = [] if routes is not None else ["through unnamed nodes (too many or too long routes to write out)"]
                 local_rows.append(([_derivative(g.name(c), g.name(p)), formula, g.number(shown)], note))
     kw = g.index[id(wrt)]
     exact = delta[kw]
     value = delta_r[kw] if round_steps else exact
     numbers = delta_r if round_steps else delta
 
-    rows = [([_delta(g.name(g.root)), None, None, g.number(1.0)], "")]
+    rows = [([_delta(g.name(g.root)), None, None, g.number(1.0)], [])]
     for kp in sorted(consumers, reverse=True):
         p = g.order[kp]
         terms_sym, terms_num = [], []
@@ -1027,11 +1028,11 @@ def _explain_delta(g: _Graph, wrt: Value, total: _Expr, n: int, max_paths: int, 
             a, b = g.number(numbers[kc]), g.number(dn)
             a, b = (_paren(x) if x.text.startswith(_MINUS) else x for x in (a, b))
             terms_num.append(_Expr(f"{a.text}·{b.text}", rf"{a.latex} \cdot {b.latex}", MUL))
-        note = ""
+        note: list = []
         if len(terms_sym) > 4:  # a wide layer: the first terms and the last, and how many there are
             terms_sym = terms_sym[:2] + [_Expr("…", r"\ldots")] + terms_sym[-1:]
             terms_num = terms_num[:2] + [_Expr("…", r"\ldots")] + terms_num[-1:]
-            note = f"({len(consumers[kp])} terms)"
+            note = [f"({len(consumers[kp])} terms)"]
         rows.append(([_delta(g.name(p)), _sum(terms_sym), _sum(terms_num), g.number(numbers[kp])], note))
 
     what = "named nodes" if collapse else "nodes"

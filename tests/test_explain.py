@@ -389,7 +389,10 @@ def all_outputs():
     h = (x * 0.4).tanh().named("h")
     two = ((h * 0.7 - 1.0) ** 2 + (h * -1.2 + 0.5) ** 2).named("\\ell")
     two.backward()
-    return [explain(loss, W1[2, 1]), explain(loss, W1[2, 1], round_steps=True), explain(loss, W1[2, 1], max_paths=0 + 1),
+    z = Value(0.35, "z^{(1)}_1")
+    h = (z.relu() + z.sin()).named("h")  # two routes from z to h: notes tell them apart
+    h.backward()
+    return [explain(h, z), explain(h, z, max_paths=1), explain(loss, W1[2, 1]), explain(loss, W1[2, 1], round_steps=True), explain(loss, W1[2, 1], max_paths=0 + 1),
             explain(two, x), explain(two, x, max_paths=1), explain(two, x, collapse=False),
             trace(loss), trace(loss, named_only=True, wrt=W1[2, 1], max_lines=4), forward_table(loss),
             forward_table(loss, all_nodes=True, round_steps=True)]
@@ -467,7 +470,7 @@ def test_latex_is_balanced_and_ascii():
         tex = e.to_latex()
         assert latex_problems(tex) == [], tex
         assert latex_problems(e.to_latex(standalone=True)) == []
-    tex = all_outputs()[0].to_latex()
+    tex = all_outputs()[2].to_latex()
     assert r"\frac{\partial \ell}{\partial \hat{y}} &= -(1 - \hat{y}) = -0.8808" in tex
     assert r"\frac{\partial \alpha^{2}}{\partial \beta^{1}_{1}} &= W^{2}_{21} = 2" in tex
 
