@@ -951,7 +951,7 @@ def _collapsed_edges(g: _Graph, flags: list[bool], is_stop, max_routes: int = 8)
                 target = found if is_stop(p) else acc
                 target[kp] = target.get(kp, 0.0) + acc[k] * d
         result = []
-        for kp in sorted(found, reverse=True):
+        for kp in sorted(found):  # earlier-computed parents first, as the engine goes through arguments
             routes = _routes(g, c, g.order[kp], flags, is_stop, max_routes)
             result.append((g.order[kp], found[kp], routes))
         edges[kc] = result
