@@ -147,10 +147,14 @@ def format_number(x: float, digits: int = 4, mode: str = "sig") -> str:
         mode: ``"sig"`` or ``"dec"``.
 
     Whole numbers print without a decimal point (``2``, ``-4``); ``-0`` prints as ``0``; a minus is
-    the ASCII hyphen so the text can be pasted into code.
+    the ASCII hyphen so the text can be pasted into code. Trailing zeros are dropped only when the
+    shorter text is the number exactly (``0.25``), so a rounded value keeps the digits that say it was
+    rounded: σ(α²) = 0.10499… shows as ``0.1050`` and σ(24) = 0.99999999996 as ``1.000``, not ``1``.
 
     >>> format_number(0.0066480566707901, 4), format_number(2.0), format_number(1/3, 3, "dec")
     ('0.006648', '2', '0.333')
+    >>> format_number(0.25), format_number(0.104993585), format_number(1 - 3.8e-11)
+    ('0.25', '0.1050', '1.000')
     """
     if mode not in ("sig", "dec"):
         raise ValueError(f"mode must be 'sig' or 'dec', got {mode!r}")
@@ -167,12 +171,17 @@ def format_number(x: float, digits: int = 4, mode: str = "sig") -> str:
     else:
         if 1e-5 <= abs(x) < 1e15:
             decimals = max(digits - 1 - math.floor(math.log10(abs(x))), 0)
-            text = f"{round(x, decimals):.{decimals}f}"
+            rounded = round(x, decimals)
+            if decimals and rounded and math.floor(math.log10(abs(rounded))) > math.floor(math.log10(abs(x))):
+                decimals -= 1  # 0.99996 rounds up to 1.000, one digit before the point more
+            text = f"{rounded:.{decimals}f}"
         else:
             return f"{x:.{digits - 1}e}"
     if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+        short = text.rstrip("0").rstrip(".")
+        if float(short) == x:  # exact: 0.25, 1.35
+            text = short
+    return text
 
 
 def round_number(x: float, digits: int = 4, mode: str = "sig") -> float:

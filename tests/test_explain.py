@@ -74,7 +74,7 @@ def test_seed_002_chain_digit_for_digit():
         f"check: the engine's W¹₂₁.grad = {format_number(product)} ✓")
     e = explain(loss, W1[2, 1])
     assert str(e) == expected
-    assert f == ["-0.8808", "0.105", "2", "0.25", "2"]  # the sheet's numbers, so the layout above is pinned
+    assert f == ["-0.8808", "0.1050", "2", "0.25", "2"]  # the sheet's numbers, so the layout above is pinned
     assert e.value == pytest.approx(product, rel=1e-12)
     assert e.value == pytest.approx(W1[2, 1].grad, rel=1e-12)
     (term,) = e.paths

@@ -45,7 +45,11 @@ def test_derivative_rejects_non_names():
 
 def test_numbers():
     assert format_number(-0.8807970779620278) == "-0.8808"
-    assert format_number(0.10499358541558129) == "0.105"
+    assert format_number(0.10499358541558129) == "0.1050"  # rounded: the zero says so
+    assert format_number(0.25) == "0.25"                    # exact: no padding
+    assert format_number(1 - 3.8e-11) == "1.000"            # σ(24) is not 1
+    assert format_number(0.99996) == "1.000"
+    assert format_number(-0.0) == "0"
     assert format_number(2.0) == "2"
     assert format_number(1 / 3, 2, "dec") == "0.33"
     assert round_number(-0.092478, 3) == -0.0925
