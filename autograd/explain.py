@@ -1178,13 +1178,15 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
 # ---------------------------------------------------------------------------------------------
 # forward table
 
-def forward_table(root: Value, *, all_nodes: bool = False, digits: int = 4, mode: str = "sig",
+def forward_table(root: Value, *, all_nodes: bool = False, given: bool = True, digits: int = 4, mode: str = "sig",
                   round_steps: bool = False, max_expr: int = 40) -> Explanation:
     """Each named node in the order it is computed: its name, its definition in names, its value.
 
     Args:
         root: the output; every node it was computed from is considered.
         all_nodes: list unnamed operations too, as ⟨k⟩ (k: the position in the topological order).
+        given: list the leaves (inputs and parameters, "given") too; False lists only computed nodes,
+            for a solution that shows the given matrices on their own.
         digits, mode: number formatting, as in `explain`.
         round_steps: add a column with every value recomputed from rounded inputs and rounded, as
             by hand.
@@ -1198,6 +1200,8 @@ def forward_table(root: Value, *, all_nodes: bool = False, digits: int = 4, mode
     rows = []
     for v in g.order:
         if not (v.label or v is root or (all_nodes and v.parents)):
+            continue
+        if not v.parents and not given:
             continue
         definition = [g.expression(v)] if v.parents else ["given"]
         row = [[g.name(v) if (v.label or all_nodes) else g.expression(v)], definition, [g.number(v.data)]]

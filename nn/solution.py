@@ -153,7 +153,7 @@ def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = Fal
 
     # Forward -----------------------------------------------------------------------------------
     doc.heading("Forward pass")
-    doc.explanation(forward_table(solution.loss, digits=digits, round_steps=round_steps))
+    doc.explanation(forward_table(solution.loss, given=False, digits=digits, round_steps=round_steps))
     outs = ", ".join(f"{v.label} = {_number(v.data, digits)}" for v in solution.outputs)
     doc.paragraph(f"Output: {outs}. Loss: {loss_name} = {_number(solution.loss.data, digits)}.")
 

@@ -313,6 +313,8 @@ def test_forward_table_lists_named_nodes_with_definitions():
     assert re.search(r"^ℓ +0\.5·\(1 − ŷ\)² +0\.3879$", text, re.M)
     assert re.search(r"^x₁ +given +2$", text, re.M)
     assert ft.value == loss.data
+    computed = str(forward_table(loss, given=False))
+    assert "given" not in computed and "α¹₁" in computed
     every = str(forward_table(loss, all_nodes=True, round_steps=True))
     assert re.search(r"^⟨\d+⟩ +1 − ŷ ", every, re.M)
     assert "rounded by hand" in every
