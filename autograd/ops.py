@@ -4,7 +4,8 @@ Each `Rule` holds, side by side:
 
 - ``forward(m, *xs)``: the output value;
 - ``partials``: one short function per argument, ``(m, out, *xs) -> ∂out/∂xᵢ`` (or, for operations
-  with any number of arguments, one function ``nary_partial(m, i, out, xs)``);
+  with any number of arguments, one function ``nary_partial(m, i, out, xs)``; or, where every
+  partial is a number, as for add, those numbers as ``constant_partials``);
 - the formula text of the output and of each partial, in Unicode and in LaTeX, with ``{0}``, ``{1}``,
   ... standing for the arguments' names and ``{out}`` for the output's name (or a function of
   ``(names, out)`` where a template cannot say it, as for ``x³ → 3·x²``);
@@ -97,11 +98,20 @@ class Rule:
     latex: Text
     partial_text: tuple | Callable = ()  # per argument; for any arity, one function (i, names, out)
     partial_latex: tuple | Callable = ()
-    partials: tuple = ()  # one function per argument, for fixed arity
+    partials: tuple = ()  # one function per argument, for fixed arity (derived from constant_partials)
     nary_partial: Callable | None = None  # (m, i, out, xs) for any number of arguments
     domain: str = ""  # where it is defined, for error messages
     arity: int | None = 1  # None: any number of arguments
     literal_args: tuple = ()  # arguments the formula text reads as numbers (pow's exponent: x², 3·x²)
+    # For a rule whose partials are numbers (add, sub, neg): those numbers, written here once. The
+    # engine then gives every such node this very tuple instead of calling a function per argument
+    # and building a new tuple: faster, and one tuple shared by all the nodes of a graph.
+    constant_partials: tuple | None = None
+
+    def __post_init__(self) -> None:
+        if self.constant_partials is not None:
+            fns = tuple(_constant_fn(d) for d in self.constant_partials)
+            object.__setattr__(self, "partials", fns)  # frozen: set once, here
 
     def format(self, template: Text, names: Sequence[str], out: str) -> str:
         """Fill a formula template with argument names and the output name."""
@@ -119,6 +129,10 @@ class Rule:
         if self.arity is None:  # one function of (i, names, out) serves every argument
             return table(i, names, out)
         return self.format(table[i], names, out)
+
+
+def _constant_fn(d: float) -> Callable:
+    return lambda m, out, *xs: d
 
 
 RULES: dict[str, Rule] = {}
@@ -183,13 +197,13 @@ ADD = _register(Rule(
     "add", "+", lambda m, x, y: x + y,
     "{0} + {1}", "{0} + {1}",
     ("1", "1"), ("1", "1"),
-    (lambda m, out, x, y: 1.0, lambda m, out, x, y: 1.0), arity=2))
+    constant_partials=(1.0, 1.0), arity=2))
 
 SUB = _register(Rule(
     "sub", "−", lambda m, x, y: x - y,
     "{0} − {1}", "{0} - {1}",
     ("1", "−1"), ("1", "-1"),
-    (lambda m, out, x, y: 1.0, lambda m, out, x, y: -1.0), arity=2))
+    constant_partials=(1.0, -1.0), arity=2))
 
 MUL = _register(Rule(
     "mul", "×", lambda m, x, y: x * y,
@@ -216,7 +230,7 @@ POW = _register(Rule(
 
 NEG = _register(Rule(
     "neg", "−", lambda m, x: -x,
-    "−{0}", "-{0}", ("−1",), ("-1",), (lambda m, out, x: -1.0,)))
+    "−{0}", "-{0}", ("−1",), ("-1",), constant_partials=(-1.0,)))
 
 # ---------------------------------------------------------------------------------------------
 # Elementary functions.

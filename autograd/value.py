@@ -230,14 +230,14 @@ def _apply1(rule: ops.Rule, x: Value) -> Value:
     xd = x.data
     try:
         out = rule.forward(_M, xd)
-        d = rule.partials[0](_M, out, xd)
+        partials = rule.constant_partials or (rule.partials[0](_M, out, xd),)
     except (ArithmeticError, ValueError) as e:
         raise _domain_error(rule, (x,), e) from None
     if out - out != 0.0:  # only for ±inf and NaN (inf − inf is NaN): one test instead of two
         _check_finite(rule, (x,), out)
     # _node inlined: this and the two-Value case below are the hot paths of building a graph.
     v = _new(Value)
-    v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts = out, 0.0, "", rule.name, (x,), (d,), None
+    v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts = out, 0.0, "", rule.name, (x,), partials, None
     return v
 
 
@@ -246,8 +246,10 @@ def _apply2(rule: ops.Rule, x, y) -> Value:
         xd, yd = x.data, y.data
         try:
             out = rule.forward(_M, xd, yd)
-            px, py = rule.partials
-            partials = (px(_M, out, xd, yd), py(_M, out, xd, yd))
+            partials = rule.constant_partials  # add and sub: one shared tuple, no calls
+            if partials is None:
+                px, py = rule.partials
+                partials = (px(_M, out, xd, yd), py(_M, out, xd, yd))
         except (ArithmeticError, ValueError) as e:
             raise _domain_error(rule, (x, y), e) from None
         if out - out != 0.0:
