@@ -4,8 +4,9 @@ Each `Rule` holds, side by side:
 
 - ``forward(m, *xs)``: the output value;
 - ``partials``: one short function per argument, ``(m, out, *xs) -> ∂out/∂xᵢ`` (or, for operations
-  with any number of arguments, one function ``nary_partial(m, i, out, xs)``; or, where every
-  partial is a number, as for add, those numbers as ``constant_partials``);
+  with any number of arguments, one function ``nary_partials(m, out, xs)`` giving all of them at
+  once, from which ``nary_partial(m, i, out, xs)`` is derived; or, where every partial is a number,
+  as for add, those numbers as ``constant_partials``);
 - the formula text of the output and of each partial, in Unicode and in LaTeX, with ``{0}``, ``{1}``,
   ... standing for the arguments' names and ``{out}`` for the output's name (or a function of
   ``(names, out)`` where a template cannot say it, as for ``x³ → 3·x²``);
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import mul
 from typing import Callable, Sequence, Union
 
 Text = Union[str, Callable[[Sequence[str], str], str]]
@@ -99,7 +101,8 @@ class Rule:
     partial_text: tuple | Callable = ()  # per argument; for any arity, one function (i, names, out)
     partial_latex: tuple | Callable = ()
     partials: tuple = ()  # one function per argument, for fixed arity (derived from constant_partials)
-    nary_partial: Callable | None = None  # (m, i, out, xs) for any number of arguments
+    nary_partial: Callable | None = None  # (m, i, out, xs) -> one partial; derived from nary_partials
+    nary_partials: Callable | None = None  # (m, out, xs) -> a tuple of every partial, for any arity
     domain: str = ""  # where it is defined, for error messages
     arity: int | None = 1  # None: any number of arguments
     literal_args: tuple = ()  # arguments the formula text reads as numbers (pow's exponent: x², 3·x²)
@@ -112,6 +115,8 @@ class Rule:
         if self.constant_partials is not None:
             fns = tuple(_constant_fn(d) for d in self.constant_partials)
             object.__setattr__(self, "partials", fns)  # frozen: set once, here
+        if self.nary_partials is not None and self.nary_partial is None:
+            object.__setattr__(self, "nary_partial", _one_of(self.nary_partials))
 
     def format(self, template: Text, names: Sequence[str], out: str) -> str:
         """Fill a formula template with argument names and the output name."""
@@ -133,6 +138,12 @@ class Rule:
 
 def _constant_fn(d: float) -> Callable:
     return lambda m, out, *xs: d
+
+
+def _one_of(all_partials: Callable) -> Callable:
+    # One partial of an n-ary rule, for callers that need only some (the printouts). The engine
+    # calls nary_partials once per node: one call instead of one per argument.
+    return lambda m, i, out, xs: all_partials(m, out, xs)[i]
 
 
 RULES: dict[str, Rule] = {}
@@ -300,7 +311,7 @@ def _sum_text(sep):
 SUM = _register(Rule(
     "sum", "Σ", lambda m, *xs: sum(xs) if m is SCALAR else m.sum(xs),
     _sum_text(" + "), _sum_text(" + "), lambda i, names, out: "1", lambda i, names, out: "1",
-    nary_partial=lambda m, i, out, xs: 1.0, arity=None))
+    nary_partials=lambda m, out, xs: (1.0,) * len(xs), arity=None))
 
 
 def _linear_terms(names, times):
@@ -321,22 +332,22 @@ def _linear_partial(i, args, out):
 
 def _linear_forward(m, *xs):
     n = len(xs) // 2
-    total = sum(xs[k] * xs[n + k] for k in range(n)) if m is SCALAR else m.sum([xs[k] * xs[n + k] for k in range(n)])
+    products = map(mul, xs[:n], xs[n:2 * n])  # w₁x₁, w₂x₂, … (map and mul: the loop runs in C)
+    total = sum(products) if m is SCALAR else m.sum(list(products))
     return total + xs[-1] if len(xs) % 2 else total
 
 
-def _linear_partial_value(m, i, out, xs):
+def _linear_partials(m, out, xs):
+    # ∂/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the arguments themselves, in swapped halves; ∂/∂b = 1.
     n = len(xs) // 2
-    if i == 2 * n:
-        return 1.0
-    return xs[i + n] if i < n else xs[i - n]
+    return tuple(xs[n:2 * n]) + tuple(xs[:n]) + ((1.0,) if len(xs) % 2 else ())
 
 
 LINEAR = _register(Rule(
     "linear", "Σwx", _linear_forward,
     lambda names, out: _linear_terms(names, "·"), lambda names, out: _linear_terms(names, r" \cdot "),
     _linear_partial, _linear_partial,
-    nary_partial=_linear_partial_value, arity=None))
+    nary_partials=_linear_partials, arity=None))
 
 LOGSUMEXP = _register(Rule(
     "logsumexp", "logΣexp", lambda m, *xs: m.logsumexp(xs),
@@ -344,7 +355,7 @@ LOGSUMEXP = _register(Rule(
     lambda names, out: r"\log(" + " + ".join(f"e^{{{n}}}" for n in names) + ")",
     lambda i, names, out: f"exp({names[i]} − {out})",
     lambda i, names, out: f"e^{{{names[i]} - {out}}}",
-    nary_partial=lambda m, i, out, xs: m.exp(xs[i] - out), arity=None))
+    nary_partials=lambda m, out, xs: tuple([m.exp(x - out) for x in xs]), arity=None))
 
 
 def _softmax_names(names) -> tuple[int, str]:
@@ -352,11 +363,11 @@ def _softmax_names(names) -> tuple[int, str]:
     return int(float(names[0])), ", ".join(names[1:])
 
 
-def _softmax_partial(m, j, out, xs):
+def _softmax_partials(m, out, xs):
     i, zs = int(xs[0]), xs[1:]
-    if j - 1 == i:
-        return out * (1.0 - out)
-    return -out * m.exp(zs[j - 1] - m.logsumexp(zs))  # −ŷᵢ·ŷⱼ
+    lse = m.logsumexp(zs)
+    # ∂ŷᵢ/∂zᵢ = ŷᵢ(1 − ŷᵢ), ∂ŷᵢ/∂zⱼ = −ŷᵢŷⱼ; the index i in front is a constant (partial 0).
+    return (0.0,) + tuple([out * (1.0 - out) if j == i else -out * m.exp(z - lse) for j, z in enumerate(zs)])
 
 
 def _softmax_partial_text(j, names, out, latex=False):
@@ -380,4 +391,4 @@ SOFTMAX = _register(Rule(
     lambda names, out: f"softmax{_SUBSCRIPT_DIGITS(_softmax_names(names)[0] + 1)}({_softmax_names(names)[1]})",
     lambda names, out: rf"\operatorname{{softmax}}_{{{_softmax_names(names)[0] + 1}}}({_softmax_names(names)[1]})",
     _softmax_partial_text, lambda j, names, out: _softmax_partial_text(j, names, out, latex=True),
-    nary_partial=_softmax_partial, arity=None, literal_args=(0,)))
+    nary_partials=_softmax_partials, arity=None, literal_args=(0,)))

@@ -211,7 +211,8 @@ class Replay:
                     if not np.isfinite(out).all():
                         raise self._domain_error(rule, args, slots, out, "the result")
                     if rule.arity is None:
-                        ds = [rule.nary_partial(vector, k, out, args) for _, k in slots]
+                        every = rule.nary_partials(vector, out, tuple(args))
+                        ds = [every[k] for _, k in slots]
                     else:
                         fns = rule.partials
                         ds = [fns[k](vector, out, *args) for _, k in slots]
@@ -383,7 +384,8 @@ def _scalar_step(rule: ops.Rule, args: list, slots: tuple):
     try:
         out = rule.forward(m, *args)
         if rule.arity is None:
-            ds = [rule.nary_partial(m, k, out, args) for _, k in slots]
+            every = rule.nary_partials(m, out, tuple(args))
+            ds = [every[k] for _, k in slots]
         else:
             ds = [rule.partials[k](m, out, *args) for _, k in slots]
     except (ArithmeticError, ValueError) as e:

@@ -72,7 +72,9 @@ class Value:
             with None where a parent stands, e.g. ``(3.0, None)`` for ``3 − x``; else None.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "partials", "consts", "__weakref__")
+    # No __weakref__ slot: 8 bytes per node that nothing here needs (graphs are freed by reference
+    # counting as soon as the last reference goes).
+    __slots__ = ("data", "grad", "label", "op", "parents", "partials", "consts")
 
     def __init__(self, data: object, label: str = "") -> None:
         self.data = as_float(data, "Value data")
@@ -317,14 +319,20 @@ def _apply_n(rule: ops.Rule, args: tuple) -> Value:
         raise ValueError(f"{rule.name} needs at least one argument")
     m = ops.SCALAR
     is_value = [isinstance(a, Value) for a in args]
-    xs = tuple(a.data if v else as_float(a, f"an argument of {rule.name}") for a, v in zip(args, is_value))
+    if False in is_value:  # constants among the arguments: fold them, keep their numbers in consts
+        xs = tuple(a.data if v else as_float(a, f"an argument of {rule.name}") for a, v in zip(args, is_value))
+        parents = tuple(a for a, v in zip(args, is_value) if v)
+        consts = tuple(None if v else x for x, v in zip(xs, is_value))
+    else:  # all Values (a hidden layer's neurons): nothing to sort out
+        xs = tuple([a.data for a in args])
+        parents, consts = args, None
     try:
         out = rule.forward(m, *xs)
-        partials = tuple(rule.nary_partial(m, i, out, xs) for i, v in enumerate(is_value) if v)
+        partials = rule.nary_partials(m, out, xs)  # one call for every argument's partial
     except (ArithmeticError, ValueError) as e:
         raise _domain_error(rule, args, e) from None
     if not -_INF < out < _INF:
         _check_finite(rule, args, out)
-    parents = tuple(a for a, v in zip(args, is_value) if v)
-    consts = None if all(is_value) else tuple(None if v else x for x, v in zip(xs, is_value))
+    if consts is not None:
+        partials = tuple([d for d, v in zip(partials, is_value) if v])
     return _node(out, rule.name, parents, partials, consts)
