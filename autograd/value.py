@@ -74,7 +74,9 @@ class Value:
 
     # No __weakref__ slot: 8 bytes per node that nothing here needs (graphs are freed by reference
     # counting as soon as the last reference goes).
-    __slots__ = ("data", "grad", "label", "op", "parents", "partials", "consts")
+    # ``_mark`` is private to the graph walks (graph.py): a node is expanded when its mark is the
+    # current walk's token, which is faster than looking it up in a set of every node.
+    __slots__ = ("data", "grad", "label", "op", "parents", "partials", "consts", "_mark")
 
     def __init__(self, data: object, label: str = "") -> None:
         self.data = as_float(data, "Value data")
@@ -86,6 +88,7 @@ class Value:
         self.parents = ()
         self.partials = ()
         self.consts = None
+        self._mark = None
 
     def named(self, label: str) -> "Value":
         """Set the label and return self, so a name can be given inline: ``(w * x).named("z")``."""
@@ -202,6 +205,7 @@ def _node(data: float, op: str, parents: tuple, partials: tuple, consts) -> Valu
     v.parents = parents
     v.partials = partials
     v.consts = consts
+    v._mark = None
     return v
 
 
@@ -239,7 +243,8 @@ def _apply1(rule: ops.Rule, x: Value) -> Value:
         _check_finite(rule, (x,), out)
     # _node inlined: this and the two-Value case below are the hot paths of building a graph.
     v = _new(Value)
-    v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts = out, 0.0, "", rule.name, (x,), partials, None
+    v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts, v._mark = (
+        out, 0.0, "", rule.name, (x,), partials, None, None)
     return v
 
 
@@ -257,7 +262,8 @@ def _apply2(rule: ops.Rule, x, y) -> Value:
         if out - out != 0.0:
             _check_finite(rule, (x, y), out)
         v = _new(Value)
-        v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts = out, 0.0, "", rule.name, (x, y), partials, None
+        v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts, v._mark = (
+            out, 0.0, "", rule.name, (x, y), partials, None, None)
         return v
     return _apply2_general(rule, x, y)
 
