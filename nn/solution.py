@@ -85,7 +85,7 @@ class _Doc:
         if self.fmt == "markdown":
             self.parts.append("```\n" + body + "\n```")
         else:
-            self.parts.append("\n".join("  " + line for line in body.splitlines()))
+            self.parts.append("\n".join("  " + line if line else "" for line in body.splitlines()))
 
     def explanation(self, e) -> None:
         if self.fmt == "text":
