@@ -29,23 +29,28 @@ def topological_order(root: Value) -> list[Value]:
     must not be walked by two threads at the same moment.
     """
     with gc_paused():  # a walk allocates; see gc_paused for why the collector is only in the way
-        return _topological_order(root)
+        return _walk(root)[0]
 
 
 _PLACE = object()  # on the stack, means: the node just below is complete; place it
 
 
-def _topological_order(root: Value) -> list[Value]:
+def _walk(root: Value, zero_inner: bool = False) -> tuple[list[Value], list[Value]]:
+    """(topological order, its non-leaves in the same order); ``zero_inner``: also set their grads
+    to 0 on the way, as backward needs (one walk instead of a walk and two passes)."""
     order: list[Value] = []
+    inner: list[Value] = []
     # A node is expanded when its private ``_mark`` is this walk's token: a fresh object, so marks
     # left by earlier walks never match. (Faster than a set of every node, and no memory per walk.)
     token = object()
     stack: list = [root]
-    push, pop, place = stack.append, stack.pop, order.append
+    push, pop, place, place_inner = stack.append, stack.pop, order.append, inner.append
     while stack:
         v = pop()
         if v is _PLACE:
-            place(pop())
+            v = pop()
+            place(v)
+            place_inner(v)
             continue
         if v._mark is token:
             continue
@@ -54,6 +59,8 @@ def _topological_order(root: Value) -> list[Value]:
         if not parents:
             place(v)
             continue
+        if zero_inner:
+            v.grad = 0.0
         push(v)
         push(_PLACE)
         # Pushed last to first, so the first argument is expanded first; two parents (the common
@@ -68,7 +75,7 @@ def _topological_order(root: Value) -> list[Value]:
         for p in reversed(parents):
             if p._mark is not token:
                 push(p)
-    return order
+    return order, inner
 
 
 @contextmanager
@@ -111,10 +118,8 @@ def backward(root: Value, grad: float = 1.0) -> list[Value]:
     Returns:
         The topological order used, so callers can reuse it.
     """
-    order = topological_order(root)
-    inner = [v for v in order if v.parents]
-    for v in inner:  # non-leaves: recomputed from zero; leaves accumulate across calls
-        v.grad = 0.0
+    with gc_paused():
+        order, inner = _walk(root, zero_inner=True)  # non-leaves: from zero; leaves accumulate
     root.grad = root.grad + grad if not root.parents else grad
     for v in reversed(inner):
         g = v.grad
