@@ -62,7 +62,11 @@ _DIM_FILL, _DIM_BORDER, _DIM_TEXT = "#f7f7f7", "#c4c4c4", "#8f8f8f"
 # Operations whose formula templates put an argument next to an operator, so a compound
 # argument (a + b, a·b, −a) needs parentheses there.
 _WRAPS_ARGUMENTS = frozenset({"sub", "mul", "div", "neg", "pow"})
-_LONGEST_EXPRESSION = 24  # an unnamed node whose formula is longer gets a short name v₇ instead
+# graph.paths copies each path prefix as it goes, which is quadratic on a long chain; beyond this many
+# nodes the caption gives the derivative without listing the chain.
+_LONGEST_PATH_SEARCH = 5000
+_LONGEST_EXPRESSION = 24
+_LONGEST_PRODUCT = 8  # an edge through more hidden nodes shows its number only  # an unnamed node whose formula is longer gets a short name v₇ instead
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,7 +443,8 @@ def _edges_into(head: _Item, item_of: dict, index: dict, names: _Names) -> list[
     def reach(child: Value, slot: int, upstream: float, factors, routes: int) -> None:
         p = child.parents[slot]
         d = upstream * child.partials[slot]
-        f = factors + [names.partial(child, slot)] if factors is not None else None
+        # a route's formula is kept while it is short enough to read (and to copy along the way)
+        f = factors + [names.partial(child, slot)] if factors is not None and len(factors) < _LONGEST_PRODUCT else None
         owner = item_of.get(id(p))
         if owner is not None and owner is not head:
             if child is rep:
@@ -526,6 +531,10 @@ def _caption(source, root, order, names: _Names, max_paths: int) -> list[str]:
     n = count_paths(source, root)
     if source is root:
         return [f"{head} = 1"]
+    if len(order) > _LONGEST_PATH_SEARCH:
+        return [f"{head} = {total}",
+                f"(the {len(order)}-node graph is too large to list its {n} path(s) here: draw an "
+                f"intermediate node as the root to see the chain)"]
 
     def term(path):
         factors = _named_factors(path, source, root)
