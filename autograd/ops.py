@@ -332,7 +332,7 @@ def _linear_partial(i, args, out):
 
 def _linear_forward(m, *xs):
     n = len(xs) // 2
-    products = map(mul, xs[:n], xs[n:2 * n])  # w₁x₁, w₂x₂, … (map and mul: the loop runs in C)
+    products = map(mul, xs[:n], xs[n:2 * n])  # w₁x₁, w₂x₂, …
     total = sum(products) if m is SCALAR else m.sum(list(products))
     return total + xs[-1] if len(xs) % 2 else total
 
