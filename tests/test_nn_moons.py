@@ -43,3 +43,17 @@ def test_smoke_run_prints_progress_and_lowers_the_loss(moons, capsys, tmp_path):
 def test_a_short_run_learns_the_moons(moons, capsys):
     result = moons.main(["--steps", "30", "--points", "40", "--hidden", "8", "--no-plot"])
     assert result["accuracy"] >= 0.85 and result["accuracy"] > result["history"][0][2]
+
+
+def test_the_default_run_reaches_95_percent(moons, capsys):
+    result = moons.main(["--no-plot"])  # the batched replay makes the full default run quick
+    assert result["accuracy"] >= 0.95
+
+
+def test_replay_and_scalar_engines_train_identically(moons, capsys):
+    args = ["--steps", "6", "--points", "24", "--hidden", "6", "--no-plot"]
+    replayed = moons.main(args + ["--engine", "replay"])["history"]
+    scalar = moons.main(args + ["--engine", "scalar"])["history"]
+    assert [h[0] for h in replayed] == [h[0] for h in scalar]
+    for (_, loss_r, acc_r), (_, loss_s, acc_s) in zip(replayed, scalar):
+        assert loss_r == pytest.approx(loss_s, rel=1e-12) and acc_r == acc_s
