@@ -61,7 +61,14 @@ _DIM_FILL, _DIM_BORDER, _DIM_TEXT = "#f7f7f7", "#c4c4c4", "#8f8f8f"
 
 # Operations whose formula templates put an argument next to an operator, so a compound
 # argument (a + b, a·b, −a) needs parentheses there.
-_WRAPS_ARGUMENTS = frozenset({"sub", "mul", "div", "neg", "pow"})
+_PLACES = {  # op -> (argument index, argument count) -> how tightly that place binds (None: never wrap)
+    "sub": lambda k, n: "sum" if k == 1 else None,
+    "mul": lambda k, n: "product",
+    "div": lambda k, n: "product" if k == 0 else "power",
+    "neg": lambda k, n: "product",
+    "pow": lambda k, n: "power",
+    "linear": lambda k, n: "product" if k < n - n % 2 else None,
+}
 # graph.paths copies each path prefix as it goes, which is quadratic on a long chain; beyond this many
 # nodes the caption gives the derivative without listing the chain.
 _LONGEST_PATH_SEARCH = 5000
@@ -245,33 +252,37 @@ class _Names:
     def __call__(self, v: Value) -> str:
         return self.name[id(v)]
 
-    def wrapped(self, v: Value) -> str:
-        """The name, in parentheses when it is an unnamed formula that would otherwise mis-parse."""
+    def wrapped(self, v: Value, binds: str = "product") -> str:
+        """The name, parenthesized when it is a formula that would otherwise mis-parse where it stands.
+
+        ``binds`` says how tightly the place binds: ``"sum"`` (the right of a minus: a − (b + c)),
+        ``"product"`` (a factor: 2·(1 − ŷ)) or ``"power"`` (a base or a denominator: (a·b)²).
+        """
         text = self.name[id(v)]
-        if not v.label and v.parents and id(v) not in self.short and (
-                _has_top_level(text, " ·/") or text.startswith("−")):
-            return f"({text})"
-        return text
+        if v.label or id(v) in self.short or not v.parents:
+            return _wrap_number(text, binds) if not v.label and not v.parents else text
+        return f"({text})" if _needs_parentheses(text, binds) else text
 
     def arguments(self, v: Value) -> list[str]:
         """Names of every argument of ``v``'s operation, constants included, as the rule expects."""
-        wrap = v.op in _WRAPS_ARGUMENTS
-        if v.consts is None:
-            return [self.wrapped(p) if wrap else self(p) for p in v.parents]
+        places = _PLACES.get(v.op)
         parents = iter(v.parents)
         out = []
-        for c in v.consts:
+        count = len(v.consts) if v.consts is not None else len(v.parents)
+        for k in range(count):
+            c = v.consts[k] if v.consts is not None else None
+            binds = places(k, count) if places else None
             if c is None:
                 p = next(parents)
-                out.append(self.wrapped(p) if wrap else self(p))
+                out.append(self.wrapped(p, binds) if binds else self(p))
             else:
                 text = self.number(c)
-                out.append(f"({text})" if wrap and text.startswith("−") else text)
+                out.append(_wrap_number(text, binds) if binds else text)
         return out
 
     def partial(self, v: Value, slot: int) -> str:
         """The formula of ∂v/∂(v.parents[slot]), e.g. ``ŷ(1 − ŷ)`` for ŷ = σ(α²)."""
-        return _rule(v).partial_expression(_argument_index(v, slot), self.arguments(v), self.wrapped(v))
+        return _rule(v).partial_expression(_argument_index(v, slot), self.arguments(v), self.wrapped(v, "power"))
 
     def d(self, v: Value) -> str:
         """``∂`` and the name, parenthesized when the name is a formula: ∂ŷ, ∂(1 − ŷ)."""
@@ -317,6 +328,18 @@ def _has_top_level_sum(text: str) -> bool:
         if depth == 0 and c in "+−-" and i > 0 and text[i - 1] == " ":
             return True
     return False
+
+
+def _needs_parentheses(text: str, binds: str) -> bool:
+    if _has_top_level(text, " "):  # a sum or difference: a + b, a − b
+        return True
+    if text.startswith("−"):  # a − (−b), 2·(−b), (−b)²
+        return True
+    return binds == "power" and _has_top_level(text, "·/")
+
+
+def _wrap_number(text: str, binds: str | None) -> str:
+    return f"({text})" if binds and text.startswith("−") else text
 
 
 def _has_top_level(text: str, chars: str) -> bool:
@@ -551,7 +574,8 @@ def _caption(source, root, order, names: _Names, max_paths: int) -> list[str]:
     lines = [f"{head} = sum over {n} paths, one product per path:"]
     for k, path in enumerate(itertools.islice(paths(source, root), max_paths)):
         symbols, numbers, product = term(path)
-        lines.append(f"{'  ' if k == 0 else '+ '}{symbols} = {numbers} = {product}")
+        value = numbers if " · " not in numbers else f"{numbers} = {product}"
+        lines.append(f"{'  ' if k == 0 else '+ '}{symbols} = {value}")
     if n > max_paths:
         lines.append(f"+ … {n - max_paths} more paths not listed (max_paths={max_paths})")
     lines.append(f"= {total}")

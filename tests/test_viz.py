@@ -136,6 +136,24 @@ def test_formulas_on_edges_and_nodes_with_names_and_constants():
     assert "= σ(α²)" in node_text(d, s["yhat"])
 
 
+@pytest.mark.parametrize("build, shown", [
+    (lambda a, b: (a * 3 - 1).exp(), "exp(a·3 − 1)"),
+    (lambda a, b: (a * b) ** 2, "(a·b)²"),
+    (lambda a, b: a / (a * b), "a/(a·b)"),
+    (lambda a, b: a - (b - a), "a − (b − a)"),
+    (lambda a, b: (a + b) * (a - b), "(a + b)·(a − b)"),
+    (lambda a, b: (-a) ** 2, "(−a)²"),
+    (lambda a, b: a * -2.0, "a·(−2)"),
+])
+def test_unnamed_results_are_written_with_just_the_parentheses_they_need(build, shown):
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    inner = build(a, b)
+    root = (inner * 1.0).named("r")
+    d = draw(root, show_formulas=True)
+    assert f"= {shown}·1" in node_text(d, root) or f"= ({shown})·1" in node_text(d, root)
+    assert d.captions == ()
+
+
 def test_digits_controls_every_number():
     s = seed002()
     text = node_text(draw(s["loss"], digits=2), s["yhat"])
@@ -385,6 +403,8 @@ def test_rendering_without_dot_raises_our_error_with_the_install_command(no_dot)
     with pytest.raises(RenderError, match=re.escape(INSTALL_COMMAND)):
         d.pipe(format="svg")
     with pytest.raises(RenderError, match=re.escape(INSTALL_COMMAND)):
+        d.render(directory=no_dot, format="png")
+    with pytest.raises(RenderError, match=re.escape(INSTALL_COMMAND)):
         save(graphviz.Digraph(), no_dot / "plain.svg")  # any graphviz graph gets the same message
 
 
@@ -440,8 +460,18 @@ def test_png_and_pdf_have_valid_headers(tmp_path, suffix, magic):
     path = draw(s["loss"], highlight=s["w1"][1][0], view="collapsed").render_to(tmp_path / f"seed002{suffix}")
     data = path.read_bytes()
     assert data.startswith(magic) and len(data) > 1000
-    if suffix == ".pdf":
-        assert b"DejaVuSans" in data  # the font with the glyphs is the one embedded
+    if suffix == ".pdf":  # the font with the glyphs is the one embedded, and no fallback font
+        fonts = set(re.findall(rb"/FontName\s*/\w+\+([\w-]+)", data))
+        assert fonts and all(f.startswith(b"DejaVuSans") for f in fonts), fonts
+
+
+@pytest.mark.needs_dot
+def test_course_symbols_render_in_dejavu_without_a_fallback_font(tmp_path):
+    s = seed002()
+    z = (Value(1.0, "σ′ ⊙ ∂ ℓ ŷ") * s["loss"]).named("z")
+    data = draw(z, highlight=s["w1"][1][0]).render_to(tmp_path / "symbols.pdf").read_bytes()
+    fonts = set(re.findall(rb"/FontName\s*/\w+\+([\w-]+)", data))
+    assert fonts and all(f.startswith(b"DejaVuSans") for f in fonts), fonts
 
 
 @pytest.mark.needs_dot
