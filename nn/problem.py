@@ -170,6 +170,9 @@ class Problem:
         return Solution(self, net, outputs, loss, wrt, before, grads, after, deltas, steps, describe)
 
 
+NEURON_VIEW_ABOVE = 24  # parameters; seed 003's 20 still read well one box per weight
+
+
 @dataclass
 class Solution:
     """The worked solution of a `Problem`: the graph, gradients and the update, ready to render.
@@ -197,9 +200,14 @@ class Solution:
 
     def drawing(self, highlight: Value | None = None, **options):
         """The graph of the loss, clustered by layer, with the first requested derivative's paths
-        highlighted (see `autograd.viz.draw` for the options)."""
+        highlighted. Every edge shows its partial as a formula and a number. Unnamed intermediate
+        nodes are collapsed into the edges; a network of more than `NEURON_VIEW_ABOVE` parameters is
+        drawn one box per unit (``view="neurons"``), which stays readable where a box per weight
+        does not. ``options`` go to `autograd.viz.draw` and override these choices."""
         from autograd.viz import draw
         target = highlight if highlight is not None else (self.wrt[0] if self.wrt else None)
+        view = "collapsed" if self.net.num_parameters() <= NEURON_VIEW_ABOVE else "neurons"
+        options = {"view": view, "show_formulas": True, **options}
         return draw(self.loss, highlight=target, groups=self.net.graph_groups(self.loss), **options)
 
 
