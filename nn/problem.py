@@ -199,13 +199,13 @@ class Solution:
         return render(self, fmt, self.problem.digits if digits is None else digits, round_steps)
 
     def drawing(self, highlight: Value | None = None, **options):
-        """The graph of the loss, clustered by layer, with the first requested derivative's paths
-        highlighted. Every edge shows its partial as a formula and a number. Unnamed intermediate
+        """The graph of the loss, clustered by layer, with the paths of every requested derivative
+        highlighted (one colour each). Every edge shows its partial as a formula and a number. Unnamed intermediate
         nodes are collapsed into the edges; a network of more than `NEURON_VIEW_ABOVE` parameters is
         drawn one box per unit (``view="neurons"``), which stays readable where a box per weight
         does not. ``options`` go to `autograd.viz.draw` and override these choices."""
         from autograd.viz import draw
-        target = highlight if highlight is not None else (self.wrt[0] if self.wrt else None)
+        target = highlight if highlight is not None else (list(self.wrt) or None)
         view = "collapsed" if self.net.num_parameters() <= NEURON_VIEW_ABOVE else "neurons"
         options = {"view": view, "show_formulas": True, **options}
         return draw(self.loss, highlight=target, groups=self.net.graph_groups(self.loss), **options)
