@@ -183,16 +183,26 @@ def paths(source: Value, root: Value) -> Iterator[list[tuple[Value, int]]]:
         reaches_source[id(v)] = reaches
     if not reaches_source.get(id(source)):
         return
-    # iterative DFS from source forwards to root
-    stack: list[tuple[Value, list]] = [(source, [])]
+    if source is root:
+        yield []
+        return
+    # Iterative depth-first search from source forwards to root, over one shared path that grows
+    # and shrinks by a step (copying it at every step would be quadratic in the path's length).
+    path: list[tuple[Value, int]] = []
+    stack = [iter(consumers.get(id(source), ()))]
     while stack:
-        node, path = stack.pop()
-        if node is root:
-            yield path
+        step = next(stack[-1], None)
+        if step is None:  # every way on from here is done: step back
+            stack.pop()
+            if path:
+                path.pop()
             continue
-        nexts = consumers.get(id(node), [])
-        for consumer, slot in reversed(nexts):
-            stack.append((consumer, path + [(consumer, slot)]))
+        path.append(step)
+        if step[0] is root:
+            yield list(path)
+            path.pop()
+            continue
+        stack.append(iter(consumers.get(id(step[0]), ())))
 
 
 def count_paths(source: Value, root: Value) -> int:

@@ -306,3 +306,13 @@ def test_labels():
     assert (v * 2).named("z").label == "z"
     with pytest.raises(TypeError, match="label"):
         Value(1.0, label=3)
+
+
+def test_paths_on_a_long_chain_and_from_the_root_itself():
+    x = Value(0.5)
+    v = x
+    for _ in range(5000):
+        v = (v * 1.0001).sin()
+    (only,) = list(paths(x, v))
+    assert len(only) == 10000 and only[-1][0] is v
+    assert list(paths(v, v)) == [[]]
