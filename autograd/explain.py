@@ -235,6 +235,15 @@ def _product(factors: Sequence[_Expr]) -> _Expr:
     return _Expr(text, latex, MUL if len(wrapped) > 1 else wrapped[0].prec)
 
 
+def product_text(factors: Sequence[str]) -> str:
+    """A product of Unicode formulas written as the printouts write it: numeric coefficients
+    multiplied out, factors of 1 dropped (``["0.5", "2·(1 − ŷ)", "−1"]`` -> ``"−(1 − ŷ)"``), so a
+    drawing's collapsed edge and a printout's collapsed factor read the same."""
+    if not factors:
+        return "1"
+    return _product([_formula(f, f.replace("·", r" \cdot ").replace("−", "-")) for f in factors]).text
+
+
 def _sum(terms: Sequence[_Expr]) -> _Expr:
     if len(terms) == 1:
         return terms[0]

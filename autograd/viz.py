@@ -311,23 +311,9 @@ def _argument_index(v: Value, slot: int) -> int:
 
 
 def _product_text(factors: list[str]) -> str:
-    """``["ŷ(1 − ŷ)", "W²₂₁"]`` -> ``ŷ(1 − ŷ)·W²₂₁``; factors of 1 are left out."""
-    kept = [f for f in factors if f != "1"]
-    if not kept:
-        return "1"
-    if len(kept) == 1:
-        return kept[0]
-    return "·".join(f"({f})" if _has_top_level_sum(f) or f.startswith("−") else f for f in kept)
-
-
-def _has_top_level_sum(text: str) -> bool:
-    depth = 0
-    for i, c in enumerate(text):
-        depth += c in "([{"
-        depth -= c in ")]}"
-        if depth == 0 and c in "+−-" and i > 0 and text[i - 1] == " ":
-            return True
-    return False
+    """``["ŷ(1 − ŷ)", "W²₂₁"]`` -> ``ŷ(1 − ŷ)·W²₂₁``: multiplied out as the printouts do it."""
+    from autograd.explain import product_text
+    return product_text(factors)
 
 
 def _needs_parentheses(text: str, binds: str) -> bool:
