@@ -192,12 +192,12 @@ def _pow_base_partial_latex(names, out):
     base, exponent = names
     c = _number(exponent)
     if c is None:
-        return f"{exponent} \\cdot {base}^{{{exponent} - 1}}"
+        return f"{exponent} \\cdot {{{base}}}^{{{exponent} - 1}}"  # braced: the base may have scripts
     if c == 1:
         return "1"
     if c == 2:
         return f"2 {base}"
-    return f"{_fmt(c)} \\cdot {base}^{{{_fmt(c - 1)}}}"
+    return f"{_fmt(c)} \\cdot {{{base}}}^{{{_fmt(c - 1)}}}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ MUL = _register(Rule(
 DIV = _register(Rule(
     "div", "÷", lambda m, x, y: x / y,
     "{0}/{1}", r"\frac{{{0}}}{{{1}}}",
-    ("1/{1}", "−{0}/{1}²"), (r"\frac{{1}}{{{1}}}", r"-\frac{{{0}}}{{{1}^2}}"),
+    ("1/{1}", "−{0}/{1}²"), (r"\frac{{1}}{{{1}}}", r"-\frac{{{0}}}{{{{{1}}}^2}}"),
     (lambda m, out, x, y: 1.0 / y, lambda m, out, x, y: -out / y),
     domain="the divisor must not be 0", arity=2))
 
@@ -266,7 +266,7 @@ SQRT = _register(Rule(
 
 TANH = _register(Rule(
     "tanh", "tanh", lambda m, x: m.tanh(x),
-    "tanh({0})", r"\tanh {0}", ("1 − {out}²",), ("1 - {out}^2",),
+    "tanh({0})", r"\tanh {0}", ("1 − {out}²",), ("1 - {{{out}}}^2",),
     (lambda m, out, x: 1.0 - out * out,)))
 
 SIGMOID = _register(Rule(

@@ -33,8 +33,16 @@ def _matrix_text(m: np.ndarray, digits: int) -> list[str]:
     return ["[ " + "  ".join(c.rjust(widths[j]) for j, c in enumerate(r)) + " ]" for r in cells]
 
 
+def _latex_number(text: str) -> str:
+    """``1.396e-11`` -> ``1.396 \\times 10^{-11}``: scientific notation as typeset, not as code."""
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+
+
 def _matrix_latex(m: np.ndarray, digits: int) -> str:
-    rows = [" & ".join(_number(x, digits) for x in row) for row in np.atleast_2d(m)]
+    rows = [" & ".join(_latex_number(_number(x, digits)) for x in row) for row in np.atleast_2d(m)]
     return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
 
 
@@ -179,7 +187,7 @@ def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = Fal
     lr = _number(problem.learning_rate, digits)
     doc.heading("One gradient-descent step")
     doc.paragraph(f"θ ← θ − {lr} · d{loss_name}/dθ for every parameter θ (learning rate {lr}):")
-    doc.matrices([(f"{k} (new)", f"{names.to_latex(k)}_{{\\text{{new}}}}", m) for k, m in solution.after.items()])
+    doc.matrices([(f"{k} (new)", f"{{{names.to_latex(k)}}}^{{\\text{{new}}}}", m) for k, m in solution.after.items()])
     if solution.steps:
         doc.items([f"{w.label} ← {_number(old, digits)} − {lr} · ({_number(g, digits)}) = {_number(new, digits)}"
                    for w, old, g, new in solution.steps])

@@ -111,3 +111,16 @@ def test_missing_file_and_unknown_builtin():
         load("does-not-exist.toml")
     with pytest.raises(ProblemError, match="built-in problems"):
         load("seed999")
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN))
+def test_latex_solution_compiles_when_pdflatex_is_installed(name, tmp_path):
+    import shutil
+    import subprocess
+    if not shutil.which("pdflatex"):
+        pytest.skip("pdflatex is not installed (Debian: apt-get install texlive-latex-base)")
+    (tmp_path / "s.tex").write_text(load(name).solve().render("latex"), encoding="ascii")
+    r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "s.tex"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout[-2000:]
+    assert (tmp_path / "s.pdf").read_bytes()[:5] == b"%PDF-"
