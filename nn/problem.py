@@ -50,11 +50,9 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
-import numpy as np
-
-from autograd import Value, notation as names
+from autograd import Value
 from autograd.expression import ExpressionError, activation as formula_activation
 from nn import activations as _activations
 from nn import losses as _losses
