@@ -38,7 +38,7 @@ The format, with every key (``#`` starts a comment)::
     learning_rate = 2
 
     [explain]
-    derivatives = ["W^2_{11}", "W^1_{21}"]   # parameter names, typed as in the notation
+    derivatives = ["W^2_{11}", "W^1_{21}"]   # names of parameters or other nodes, as in the notation
     digits = 4
 """
 
@@ -52,7 +52,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from autograd import Value
+from autograd import Value, notation as names, topological_order
 from autograd.expression import ExpressionError, activation as formula_activation
 from nn import activations as _activations
 from nn import losses as _losses
@@ -143,15 +143,18 @@ class Problem:
         except (ValueError, TypeError) as e:
             raise ProblemError(f"{self.source}: [data] y / [loss] kind = {self.loss!r}: {e}") from None
         loss.backward()
+        # A derivative is asked for by name: a parameter (W¹₂₁), or any named node of the graph,
+        # such as a pre-activation (dℓ/dα¹₁ is that unit's error term δ) or an input.
+        named_nodes = {names.to_text(v.label): v for v in topological_order(loss) if v.label}
         wrt = []
         for name in self.derivatives:
-            try:
-                wrt.append(net.parameter(name))
-            except (KeyError, ValueError) as e:
-                known = ", ".join(label for label, _ in net.named_parameters()[:12])
+            node = named_nodes.get(names.to_text(name))
+            if node is None or node is loss:
+                known = ", ".join(list(named_nodes)[:16])
                 raise ProblemError(
-                    f"{self.source}: [explain] derivatives: no parameter named {name!r} ({e}); "
-                    f"the parameters are named {known}, …") from None
+                    f"{self.source}: [explain] derivatives: nothing in the network is named {name!r}; "
+                    f"the names are {known}, …")
+            wrt.append(node)
         before = net.matrices()
         grads = net.matrices(grad=True)
         deltas = [[z.grad for z in layer.last_pre] for layer in net.layers]
@@ -163,7 +166,7 @@ class Problem:
         SGD(twin, lr=self.learning_rate).step()
         after = twin.matrices()
         new_value = {id(p): q.data for p, q in zip(net.parameters(), twin.parameters())}
-        steps = [(w, w.data, w.grad, new_value[id(w)]) for w in wrt]
+        steps = [(w, w.data, w.grad, new_value[id(w)]) for w in wrt if id(w) in new_value]
         describe = describe.replace("ℓ", loss.label, 1)  # in the sheet's name for the loss
         return Solution(self, net, outputs, loss, wrt, before, grads, after, deltas, steps, describe)
 

@@ -85,7 +85,7 @@ def broken(old, new):
     (broken("x = [2, 5]", "x = [2, nan]"), ["not a finite number"]),
     (broken("x = [2, 5]", "x = [2, 5, 7]"), ["[data] x"]),
     (broken("learning_rate = 2", "learning_rate = -2"), ["learning_rate must be positive"]),
-    (broken('derivatives = ["W^2_{11}", "W^1_{21}"]', 'derivatives = ["W^9_{11}"]'), ["no parameter named 'W^9_{11}'"]),
+    (broken('derivatives = ["W^2_{11}", "W^1_{21}"]', 'derivatives = ["W^9_{11}"]'), ["nothing in the network is named 'W^9_{11}'", "W¹₂₁"]),
     (broken('convention = "W^T x"', 'convention = "xW"'), ["[network] convention"]),
     (broken('notation = "alpha-beta"', 'notation = "greek"'), ["[network] notation", "alpha-beta"]),
     (broken("[data]", "[dta]"), ["unknown key 'dta'", "did you mean 'data'"]),
@@ -98,6 +98,14 @@ def test_broken_files_name_the_file_the_key_and_the_fix(text, fragments):
     assert message.startswith("mine.toml")
     for fragment in fragments:
         assert fragment in message
+
+
+def test_derivatives_of_named_nodes_other_than_parameters():
+    text = SEED002.replace('derivatives = ["W^2_{11}", "W^1_{21}"]', 'derivatives = ["alpha^1_1", "x_1", "W1_21"]')
+    s = loads(text).solve()
+    assert [w.label for w in s.wrt] == ["α¹₁", "x₁", "W¹₂₁"]
+    assert [w.label for w, *_ in s.steps] == ["W¹₂₁"]  # only parameters take a step
+    assert "dℓ/dα¹₁ = ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁" in s.render()
 
 
 def test_cross_entropy_on_a_softmax_output_is_refused_with_the_fix():
