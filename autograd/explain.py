@@ -647,10 +647,12 @@ class Explanation:
                 out.append(f"\\begin{{tabular}}{{{spec}}}\n{head} \\\\\n\\hline\n{body}" + (" \\\\\n" if body else "")
                            + "\\end{tabular}\n")
         text = "\n".join(s for s in out if s).rstrip("\n") + "\n"
-        if standalone:
-            text = ("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
-                    + text + "\\end{document}\n")
-        return text
+        return latex_document(text) if standalone else text
+
+
+def latex_document(body: str) -> str:
+    """``body`` wrapped in the smallest ``article`` that compiles it (amsmath is all it needs)."""
+    return "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + body + "\\end{document}\n"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _check_image_path(path: str | None) -> None:
 
 
 def _slug(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "", names.to_latex(label).replace("_", "_")) or "node"
+    return re.sub(r"[^A-Za-z0-9]+", "", names.to_latex(label)) or "node"
 
 
 def _run_solve(args) -> int:
@@ -136,7 +136,7 @@ def _parse_values(pairs: list[str]) -> dict[str, float]:
 
 
 def _run_explain(args) -> int:
-    from autograd.explain import explain, trace
+    from autograd.explain import explain, latex_document, trace
 
     _check_image_path(args.draw)
     expr = parse(args.formula)
@@ -160,9 +160,7 @@ def _run_explain(args) -> int:
     elif args.format == "markdown":
         sys.stdout.write("\n".join(p.to_markdown() for p in parts))
     else:
-        body = "\n".join(p.to_latex() for p in parts)
-        sys.stdout.write("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + body
-                         + "\\end{document}\n")
+        sys.stdout.write(latex_document("\n".join(p.to_latex() for p in parts)))
     if args.draw:
         from autograd.viz import draw
         path = draw(root, highlight=leaves[wrt[0]] if wrt else None, digits=digits).render_to(args.draw)

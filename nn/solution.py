@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from autograd import notation as names
-from autograd.explain import explain, forward_table
+from autograd.explain import explain, forward_table, latex_document
 
 FORMATS = ("text", "markdown", "latex")
 
@@ -44,10 +44,6 @@ def _latex_number(text: str) -> str:
 def _matrix_latex(m: np.ndarray, digits: int) -> str:
     rows = [" & ".join(_latex_number(_number(x, digits)) for x in row) for row in np.atleast_2d(m)]
     return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
-
-
-def _vector_as_column(v: Sequence[float]) -> np.ndarray:
-    return np.asarray(v, dtype=float).reshape(-1, 1)
 
 
 class _Doc:
@@ -103,11 +99,9 @@ class _Doc:
         else:
             self.parts.append(e.to_latex().rstrip())
 
-    def finish(self, title: str) -> str:
-        if self.fmt == "latex":
-            return ("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
-                    + "\n\n".join(self.parts) + "\n\\end{document}\n")
-        return "\n\n".join(self.parts) + "\n"
+    def finish(self) -> str:
+        text = "\n\n".join(self.parts) + "\n"
+        return latex_document(text) if self.fmt == "latex" else text
 
 
 _NAME_RUN = re.compile(r"(?:[A-Za-z]?[^\x00-\x7f\s—–’“”…½])+")
@@ -191,4 +185,4 @@ def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = Fal
     if solution.steps:
         doc.items([f"{w.label} ← {_number(old, digits)} − {lr} · ({_number(g, digits)}) = {_number(new, digits)}"
                    for w, old, g, new in solution.steps])
-    return doc.finish(problem.title)
+    return doc.finish()
