@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from autograd import notation, ops
-from autograd.graph import count_paths, topological_order
+from autograd.graph import count_paths, paths, topological_order
 from autograd.value import Value
 
 __all__ = ["Explanation", "Factor", "PathTerm", "explain", "trace", "forward_table"]
@@ -785,37 +785,8 @@ def _split_path(g: _Graph, wrt: Value, path: list, collapse: bool) -> list[list]
     return segments[::-1]
 
 
-def _all_paths(g: _Graph, wrt: Value) -> list[list[tuple[Value, int]]]:
-    """Every path from ``wrt`` to the root, as `graph.paths` lists them (same steps, same order),
-    by a backtracking walk that copies each path once: linear in the total length of the paths."""
-    flags = g.relevant(wrt)
-    consumers: dict[int, list[tuple[Value, int]]] = {}
-    for k, v in enumerate(g.order):
-        if flags[k]:
-            for slot, p in enumerate(v.parents):
-                if flags[g.index[id(p)]]:
-                    consumers.setdefault(id(p), []).append((v, slot))
-    found: list[list[tuple[Value, int]]] = []
-    path: list[tuple[Value, int]] = []
-    stack = [iter(consumers.get(id(wrt), ()))]
-    while stack:
-        step = next(stack[-1], None)
-        if step is None:
-            stack.pop()
-            if path:
-                path.pop()
-            continue
-        path.append(step)
-        if step[0] is g.root:
-            found.append(list(path))
-            path.pop()
-        else:
-            stack.append(iter(consumers.get(id(step[0]), ())))
-    return found
-
-
 def _explain_paths(g: _Graph, wrt: Value, total: _Expr, collapse: bool, round_steps: bool) -> Explanation:
-    all_paths = _all_paths(g, wrt)
+    all_paths = list(paths(wrt, g.root))
     terms: list[PathTerm] = []
     rows_per_path: list[list] = []
     # the same ∂a/∂b through different routes (or argument slots) gets a note telling them apart
