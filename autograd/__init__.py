@@ -1,10 +1,15 @@
 """chainrule's engine: scalar reverse-mode autograd that records, for every node, its local partials.
 
+The engine is value.py (the node), ops.py (the rule table), graph.py (walks and backward),
+gradcheck.py, replay.py and errors.py; it imports nothing from the rest. Built on it: derive/
+(derivations as data), render/ (text, Markdown, LaTeX) and draw/ (graphviz drawings).
+
 Public surface: `Value` (the node), `backward`/`zero_grad`/`topological_order`/`paths` (graph walks),
-`sum_values`/`linear`/`logsumexp` (operations on many arguments at once), `explain`/`trace`/`forward_table` (chain-rule printouts), `gradcheck` (central
-differences against the engine), `Replay` (one recorded graph run on a whole numpy batch),
-`draw`/`save` (graphviz drawings with the local partials on the edges; the graphviz package is
-imported only when a drawing is made), `notation` (names in course notation) and the error classes.
+`sum_values`/`linear`/`logsumexp` (operations on many arguments at once),
+`explain`/`trace`/`forward_table` (chain-rule printouts), `gradcheck` (central differences against
+the engine), `Replay` (one recorded graph run on a whole numpy batch), `draw`/`save` (graphviz
+drawings with the local partials on the edges; the graphviz package is imported only when a drawing
+is made), `notation` (names in course notation) and the error classes.
 
 The import name ``autograd`` is also used by the HIPS/autograd project: install chainrule in an
 environment without it.
@@ -13,13 +18,13 @@ environment without it.
 from autograd import notation, ops
 from autograd.errors import (ChainruleError, DomainError, DrawingTooLargeError, GradcheckError, NonFiniteError,
                              RenderError)
-from autograd.explain import Explanation, explain, forward_table, trace
+from autograd.derive import Explanation, explain, forward_table, trace
 from autograd.gradcheck import GradcheckReport, gradcheck
 from autograd.graph import (backward, check_finite, count_paths, depends_on, describe_nonfinite, gc_paused, leaves,
                             paths, topological_order, zero_grad)
 from autograd.replay import Replay
 from autograd.value import Value, as_float, linear, logsumexp, softmax, sum_values
-from autograd.viz import Drawing, draw, save
+from autograd.drawing import Drawing, draw, save
 
 __all__ = [
     "Value", "as_float", "linear", "logsumexp", "softmax", "sum_values",

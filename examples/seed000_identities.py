@@ -22,7 +22,7 @@ import numpy as np
 
 from autograd.notation import format_number as fmt
 from nn import MLP, losses
-from nn.problem import load
+from homework import load
 
 PROBLEM = Path(__file__).with_suffix(".toml")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

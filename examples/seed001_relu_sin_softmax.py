@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.problem import load
+from homework import load
 
 PROBLEM = Path(__file__).with_suffix(".toml")
 

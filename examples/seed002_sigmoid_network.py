@@ -14,7 +14,7 @@ from pathlib import Path
 
 from autograd import explain
 from autograd.notation import format_number as fmt
-from nn.problem import load
+from homework import load
 
 PROBLEM = Path(__file__).with_suffix(".toml")
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from autograd import sum_values
 from nn import MLP, losses
-from nn.problem import load
+from homework import load
 
 PROBLEM = Path(__file__).with_suffix(".toml")
 

@@ -1,13 +1,15 @@
 """chainrule's networks: neurons, layers and MLPs made of `autograd.Value`s, named in a sheet's notation.
 
-Public surface: `Module`, `Neuron`, `Layer`, `MLP` (nn.layers), `Notation` and its presets
-(nn.naming), `Activation` (nn.activations), the losses (nn.losses) and the optimizers `SGD`, `Adam`
-(nn.optim). Because everything is made of Values, every printout and drawing works on a network.
+Public surface: `Module`, `Neuron`, `Layer` (nn.layers), `MLP` (nn.mlp), the two conventions of
+writing W (nn.conventions), `Notation` and its presets (nn.naming), `Activation` (nn.activations),
+the losses (nn.losses) and the optimizers `SGD`, `Adam` (nn.optim). Because everything is made of Values, every printout and drawing works on a network.
 """
 
 from nn import activations, losses, naming, optim
 from nn.activations import Activation
-from nn.layers import CONVENTIONS, MLP, WT_X, WX_B, Layer, Neuron
+from nn.conventions import CONVENTIONS, WT_X, WX_B
+from nn.layers import Layer, Neuron
+from nn.mlp import MLP
 from nn.module import Module
 from nn.naming import ALPHA_BETA, DEFAULT, MATRIX_SUBSCRIPT, PAREN_LAYER, Notation
 from nn.optim import SGD, Adam

@@ -48,3 +48,13 @@ class Module:
     def num_parameters(self) -> int:
         """How many scalar parameters the module has."""
         return len(self.named_parameters())
+
+def unique_named(params: list[Value]) -> list[tuple[str, Value]]:
+    """(label, parameter) pairs, each parameter once (a Value shared by two places is one parameter)."""
+    seen: set[int] = set()
+    out = []
+    for p in params:
+        if id(p) not in seen:
+            seen.add(id(p))
+            out.append((p.label, p))
+    return out

@@ -12,13 +12,13 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def run(*args, cwd=None, env=None):
-    return subprocess.run([sys.executable, "-m", "nn", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "homework", *args], capture_output=True, text=True, cwd=cwd,
                           env=env, timeout=120)
 
 
 def test_the_console_script_is_declared():
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
-    assert scripts.get("chainrule") == "nn.cli:main"
+    assert scripts.get("chainrule") == "homework.cli:main"
 
 
 def test_solve_without_arguments_solves_seed_002():

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, linear, sum_values, topological_order
-from autograd.explain import explain, forward_table, trace
+from autograd import explain, forward_table, trace
 from autograd.notation import format_number
 
 

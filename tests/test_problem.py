@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn.problem import BUILTIN, ProblemError, builtin_text, load, loads
+from homework import BUILTIN, ProblemError, builtin_text, load, loads
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

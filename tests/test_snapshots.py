@@ -21,7 +21,7 @@ FORMULA = ["q = x + y; f = q * z", "x=-2", "y=5", "z=-4"]
 
 
 def _cli(argv: list[str]) -> str:
-    from nn.cli import main
+    from homework.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -39,7 +39,7 @@ def _dot_of(argv: list[str], tmp: Path) -> str:
 def _python_outputs() -> dict[str, str]:
     """Printouts and drawings made from Python with options the command line does not reach."""
     from autograd import draw, explain, forward_table, trace
-    from nn.problem import load
+    from homework import load
 
     out: dict[str, str] = {}
     for seed in ("seed001", "seed002"):

@@ -1,4 +1,4 @@
-"""Drawings (autograd.viz): the DOT text of seed 002's network and of small graphs — nodes, edges and
+"""Drawings (autograd.drawing): the DOT text of seed 002's network and of small graphs — nodes, edges and
 their partials, highlight colours and the chain-product caption, views, clusters, escaping,
 determinism — and, where graphviz's `dot` is installed, the rendered SVG, PNG and PDF."""
 
@@ -13,7 +13,7 @@ import pytest
 
 from autograd import DomainError, Value, linear, notation, topological_order
 from autograd.errors import ChainruleError, DrawingTooLargeError, RenderError
-from autograd.viz import FORMATS, HIGHLIGHT_COLOURS, INSTALL_COMMAND, Drawing, draw, save
+from autograd.drawing import FORMATS, HIGHLIGHT_COLOURS, INSTALL_COMMAND, Drawing, draw, save
 
 graphviz = pytest.importorskip("graphviz")
 
@@ -282,8 +282,8 @@ def test_groups_become_clusters_in_order():
 
 
 def test_groups_from_nn_problem_cluster_every_layer():
-    problem = pytest.importorskip("nn.problem")
-    solution = problem.loads(problem.builtin_text("seed002")).solve()
+    from homework import builtin_text, loads
+    solution = loads(builtin_text("seed002")).solve()
     d = solution.drawing()
     titles = re.findall(r"subgraph cluster_\d+ \{\n[^\n]* label=<<B>([^<]*)</B>>", d.source)
     assert titles[:3] == ["input", "layer 1", "layer 2"]
@@ -424,9 +424,9 @@ def test_unknown_suffix_lists_the_supported_ones(tmp_path):
 
 def test_engine_imports_without_the_graphviz_package():
     code = ("import sys; sys.modules['graphviz'] = None\n"
-            "import autograd, autograd.viz\n"
+            "import autograd, autograd.drawing\n"
             "x = autograd.Value(2.0, 'x'); y = x * x; y.backward(); assert x.grad == 4.0\n"
-            "try:\n    autograd.viz.draw(y)\nexcept ImportError as e:\n    print(e)\n")
+            "try:\n    autograd.drawing.draw(y)\nexcept ImportError as e:\n    print(e)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=os.path.dirname(os.path.dirname(__file__)), timeout=60)
     assert result.returncode == 0, result.stderr

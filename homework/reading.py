@@ -1,10 +1,6 @@
-"""Problem files: a homework sheet's network in a small TOML file, and its worked solution.
-
-A problem file says what a sheet says: the input and target, each layer's weights (and biases) as
-printed, the activations, the loss, the learning rate, the notation, and which derivatives to work
-out by the chain rule. `load` reads and checks one; `Problem.solve` builds the network, runs the
-forward and backward pass and one gradient-descent step, and returns a `Solution` that renders as
-text, Markdown or LaTeX. Every mistake in a file is reported with the file, the key and the fix.
+"""Reading problem files: `load` (a file or a built-in problem's name) and `loads` (TOML text) check
+every key and return a `homework.problem.Problem`. Every mistake in a file is reported with the
+file, the key and the fix.
 
 The format, with every key (``#`` starts a comment)::
 
@@ -47,48 +43,16 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
-from autograd import Value, notation as names, topological_order
 from autograd.expression import ExpressionError, activation as formula_activation
+from homework.errors import ProblemError
+from homework.loss_kinds import LOSSES
+from homework.problem import Problem
 from nn import activations as _activations
-from nn import losses as _losses
 from nn import naming as _naming
-from nn.layers import MLP, WX_B, convention as _convention
-from nn.optim import SGD
-
-
-class ProblemError(ValueError):
-    """A problem file is malformed; the message names the file, the key and the fix."""
-
-
-def _loss_squared_error(outputs, y):
-    return _losses.squared_error(outputs[0] if len(outputs) == 1 else outputs, y)
-
-
-def _loss_single(fn: Callable) -> Callable:
-    def apply(outputs, y):
-        if len(outputs) != 1:
-            raise ValueError(f"this loss takes a network with one output, the network has {len(outputs)}")
-        return fn(outputs[0], y[0] if isinstance(y, list) else y)
-    return apply
-
-
-# name -> (how the solution describes it, function (outputs, target) -> loss Value)
-LOSSES: dict[str, tuple[str, Callable]] = {
-    "squared_error": ("ℓ = ½ Σ (y − ŷ)²", _loss_squared_error),
-    "mse": ("ℓ = (1/k) Σ (y − ŷ)²", lambda out, y: _losses.mse(out, y)),
-    "cross_entropy": ("ℓ = −Σ yᵢ log ŷᵢ, ŷ = softmax(z) (from the logits z, computed stably)",
-                      lambda out, y: _losses.cross_entropy(out, y)),
-    "cross_entropy_from_probabilities": ("ℓ = −Σ yᵢ log ŷᵢ (the network's outputs are probabilities)",
-                                         lambda out, y: _losses.cross_entropy_from_probabilities(out, y)),
-    "logistic": ("ℓ = log(1 + exp(−y·f)), y ∈ {−1, +1}", _loss_single(_losses.logistic)),
-    "binary_cross_entropy": ("ℓ = −y log ŷ − (1 − y) log(1 − ŷ)", _loss_single(_losses.binary_cross_entropy)),
-    "hinge": ("ℓ = max(0, 1 − y·f), y ∈ {−1, +1}", _loss_single(_losses.hinge)),
-}
+from nn.conventions import WX_B, convention as _convention
 
 _TOP_KEYS = {"title", "notes", "network", "layer", "data", "loss", "training", "explain"}
 _SECTION_KEYS = {
@@ -101,119 +65,6 @@ _SECTION_KEYS = {
 }
 _NOTATION_KEYS = {"preset"} | {f.name for f in _naming.Notation.__dataclass_fields__.values()}
 
-
-@dataclass
-class Problem:
-    """A checked problem file. Build the worked solution with `solve`."""
-
-    source: str
-    title: str
-    notes: str
-    convention: str
-    notation: _naming.Notation
-    weights: list
-    biases: list | None
-    activations: list
-    activation_names: list[str]
-    x: list[float]
-    y: object
-    loss: str
-    learning_rate: float
-    derivatives: list[str] = field(default_factory=list)
-    digits: int = 4
-
-    def build(self) -> MLP:
-        """The network with the sheet's weights."""
-        try:
-            return MLP.from_matrices(self.weights, self.biases, activations=self.activations,
-                                     convention=self.convention, notation=self.notation)
-        except (ValueError, TypeError) as e:
-            raise ProblemError(f"{self.source}: [[layer]]: {e}") from None
-
-    def solve(self) -> "Solution":
-        """Forward pass, loss, backward pass and one gradient-descent step on a fresh network."""
-        net = self.build()
-        try:
-            outputs = net(self.x)
-        except (ValueError, TypeError) as e:
-            raise ProblemError(f"{self.source}: [data] x: {e}") from None
-        describe, make_loss = LOSSES[self.loss]
-        try:
-            loss = make_loss(outputs, self.y).named(net.notation.loss_name())
-        except (ValueError, TypeError) as e:
-            raise ProblemError(f"{self.source}: [data] y / [loss] kind = {self.loss!r}: {e}") from None
-        loss.backward()
-        # A derivative is asked for by name: a parameter (W¹₂₁), or any named node of the graph,
-        # such as a pre-activation (dℓ/dα¹₁ is that unit's error term δ) or an input.
-        named_nodes = {names.to_text(v.label): v for v in topological_order(loss) if v.label}
-        wrt = []
-        for name in self.derivatives:
-            node = named_nodes.get(names.to_text(name))
-            if node is None or node is loss:
-                known = ", ".join(list(named_nodes)[:16])
-                raise ProblemError(
-                    f"{self.source}: [explain] derivatives: nothing in the network is named {name!r}; "
-                    f"the names are {known}, …")
-            wrt.append(node)
-        before = net.matrices()
-        grads = net.matrices(grad=True)
-        deltas = [[z.grad for z in layer.last_pre] for layer in net.layers]
-        # The step is taken on a twin network carrying the same gradients, so that this network (and
-        # so every printout and drawing of its graph) keeps the values the forward pass used.
-        twin = self.build()
-        for mine, theirs in zip(twin.parameters(), net.parameters()):
-            mine.grad = theirs.grad
-        SGD(twin, lr=self.learning_rate).step()
-        after = twin.matrices()
-        new_value = {id(p): q.data for p, q in zip(net.parameters(), twin.parameters())}
-        steps = [(w, w.data, w.grad, new_value[id(w)]) for w in wrt if id(w) in new_value]
-        describe = describe.replace("ℓ", loss.label, 1)  # in the sheet's name for the loss
-        return Solution(self, net, outputs, loss, wrt, before, grads, after, deltas, steps, describe)
-
-
-NEURON_VIEW_ABOVE = 24  # parameters; seed 003's 20 still read well one box per weight
-
-
-@dataclass
-class Solution:
-    """The worked solution of a `Problem`: the graph, gradients and the update, ready to render.
-
-    The network keeps the values of the forward pass (the step is taken on a copy): ``before`` and
-    ``after`` hold the parameter matrices on either side of the step.
-    """
-
-    problem: Problem
-    net: MLP
-    outputs: list[Value]
-    loss: Value
-    wrt: list[Value]
-    before: dict
-    grads: dict
-    after: dict
-    deltas: list
-    steps: list  # (parameter, value before the step, gradient, value after) per explained parameter
-    loss_description: str
-
-    def render(self, fmt: str = "text", digits: int | None = None, round_steps: bool = False) -> str:
-        """The whole solution as ``"text"``, ``"markdown"`` or ``"latex"`` (a complete document)."""
-        from nn.solution import render  # the layout lives with the other renderers
-        return render(self, fmt, self.problem.digits if digits is None else digits, round_steps)
-
-    def drawing(self, highlight: Value | None = None, **options):
-        """The graph of the loss, clustered by layer, with the paths of every requested derivative
-        highlighted (one colour each). Every edge shows its partial as a formula and a number. Unnamed intermediate
-        nodes are collapsed into the edges; a network of more than `NEURON_VIEW_ABOVE` parameters is
-        drawn one box per unit (``view="neurons"``), which stays readable where a box per weight
-        does not. ``options`` go to `autograd.viz.draw` and override these choices."""
-        from autograd.viz import draw
-        target = highlight if highlight is not None else (list(self.wrt) or None)
-        view = "collapsed" if self.net.num_parameters() <= NEURON_VIEW_ABOVE else "neurons"
-        options = {"view": view, "show_formulas": True, **options}
-        return draw(self.loss, highlight=target, groups=self.net.graph_groups(self.loss), **options)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Reading and checking a file.
 
 BUILTIN = {
     "seed000": "seed000_identities.toml",
@@ -228,7 +79,7 @@ def builtin_text(name: str) -> str:
     """The text of a problem file shipped with chainrule (see `BUILTIN`)."""
     if name not in BUILTIN:
         raise ProblemError(f"no built-in problem {name!r}; the built-in problems are {', '.join(BUILTIN)}")
-    return resources.files("nn").joinpath("problems", BUILTIN[name]).read_text(encoding="utf-8")
+    return resources.files("homework").joinpath("problems", BUILTIN[name]).read_text(encoding="utf-8")
 
 
 def load(path: str | Path) -> Problem:
@@ -249,6 +100,7 @@ def load(path: str | Path) -> Problem:
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as e:
         raise ProblemError(f"{p}: cannot read the problem file: {e}") from None
     return loads(text, source=str(p))
+
 
 
 def _unknown(source: str, where: str, key: str, allowed: set[str]) -> ProblemError:

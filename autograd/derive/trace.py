@@ -1,0 +1,126 @@
+"""`trace`: the backward pass as the engine runs it, node by node.
+
+In reverse topological order, each node's upstream gradient times each local partial is the
+contribution added into its parent's running total; the numbers are recomputed here from the
+recorded partials (nothing in the graph changes) and compared with the engine's ``.grad`` at the end.
+"""
+
+from __future__ import annotations
+
+import math
+
+from autograd.derive.accumulate import collapsed_edges
+from autograd.derive.document import Explanation
+from autograd.derive.formula import MINUS, Formula, as_number, derivative, equals, paren, product, sum_of
+from autograd.derive.model import Line, Table, text_of
+from autograd.derive.view import GraphView, validate
+from autograd.value import Value
+
+def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, max_lines: int | None = None,
+          digits: int = 4, mode: str = "sig", max_expr: int = 40) -> Explanation:
+    """The backward pass as the engine runs it: node by node in reverse topological order, upstream
+    gradient × local partial = contribution, added into the parent's running total.
+
+    The numbers are recomputed here from the recorded partials (nothing in the graph is changed)
+    and compared with the engine's ``.grad`` at the end.
+
+    Args:
+        root: the output whose backward pass is shown.
+        wrt: show only the part of the graph between this node and ``root`` (what its gradient
+            depends on).
+        named_only: show only named nodes; the step between two of them multiplies through the
+            unnamed nodes in between.
+        max_lines: show at most this many steps, then say how many were left out.
+        digits, mode: number formatting, as in `explain`.
+        max_expr: longest unnamed expression written out, as in `explain`.
+
+    Returns:
+        An `Explanation`; its ``value`` is ∂root/∂wrt when ``wrt`` is given, else root's value.
+    """
+    validate(root, digits, mode)
+    if max_lines is not None and (not isinstance(max_lines, int) or max_lines < 1):
+        raise ValueError(f"max_lines must be None or a whole number ≥ 1, got {max_lines!r}")
+    g = GraphView(root, digits, mode, max_expr)
+    if wrt is not None and (not isinstance(wrt, Value) or id(wrt) not in g.index):
+        raise ValueError("wrt must be a Value that root was computed from, to limit the trace to its part")
+    flags = g.relevant(wrt)
+    # ∂root/∂v for every node, recomputed in the engine's order from the stored partials
+    grads = [0.0] * len(g.order)
+    grads[-1] = 1.0
+    steps = []  # (consumer, upstream, parent, local, formula, contribution)
+    if named_only:
+        def is_stop(v: Value) -> bool:
+            return bool(v.label) or v is root or v is wrt
+
+        edges = collapsed_edges(g, flags, is_stop)
+        for kc in sorted(edges, reverse=True):
+            c, up = g.order[kc], grads[kc]
+            for p, d, routes in edges[kc]:
+                grads[g.index[id(p)]] += up * d
+                steps.append((c, up, p, d, routes))
+    else:
+        for kc in range(len(g.order) - 1, -1, -1):
+            c, up = g.order[kc], grads[kc]
+            if not c.parents or not flags[kc] or up == 0.0:
+                continue  # the engine skips a node whose gradient is 0, too
+            for slot, (p, d) in enumerate(zip(c.parents, c.partials)):
+                kp = g.index[id(p)]
+                if not flags[kp]:
+                    continue
+                grads[kp] += up * d
+                steps.append((c, up, p, d, [[(c, slot)]]))
+
+    running: dict[int, float] = {}
+    rows = []
+    for c, up, p, d, routes in steps:
+        kp = g.index[id(p)]
+        contribution = up * d
+        before = running.get(kp)
+        running[kp] = (before or 0.0) + contribution
+        if max_lines is not None and len(rows) >= max_lines:
+            rows.append(None)  # counted, not written out
+            continue
+        formula = sum_of([product([g.partial(n, s) for n, s in r]) for r in routes]) if routes else None
+        symbol = derivative(g.name(c), g.name(p))
+        local = [equals(symbol, g.number(d)) if formula is None or as_number(formula.text) is not None
+                 else equals(symbol, formula, g.number(d))]
+        if before is None:
+            total = [g.number(running[kp])]
+        else:
+            c_num = g.number(contribution)
+            c_num = paren(c_num) if c_num.text.startswith(MINUS) else c_num
+            total = [g.number(before), " + ", c_num, " = ", g.number(running[kp])]
+        rows.append([[str(len(rows) + 1)], [g.name(c)], [g.number(up)], local, [g.number(contribution)],
+                     [g.name(p)], total])
+
+    left_out = sum(1 for row in rows if row is None)
+    rows = [row for row in rows if row is not None]
+    r = g.name(root)
+    header = [["step"], ["node"], ["upstream ", Formula(f"∂{r.text}/∂node", rf"\partial {r.latex} / \partial \mathrm{{node}}")],
+              ["× local partial"], ["= contribution"], ["into"], ["running total"]]
+    what = "named nodes, " if named_only else ""
+    part = ["the part between ", g.name(wrt), " and ", r, ", "] if wrt is not None else []
+    blocks: list = [Line(["backward pass from ", r, ", ", *part, what,
+                           "in the engine's order (reverse topological): seed ",
+                           derivative(r, r), " = 1"]),
+                    Table(header, rows)]
+    if left_out:
+        blocks.append(Line([f"… {left_out} more steps (max_lines={max_lines})"]))
+    # compare with the engine on the nodes that received a gradient here
+    shown = [k for k in sorted(running) if flags[k]]
+    if g.root.grad == 0.0 and all(g.order[k].grad == 0.0 for k in shown):
+        blocks.append(Line(["engine check: run backward() on ", r, " to compare with the engine's .grad"]))
+    else:
+        bad = [k for k in shown if not math.isclose(g.order[k].grad, grads[k], rel_tol=1e-9, abs_tol=1e-12)]
+        if not bad:
+            blocks.append(Line([f"engine check: the .grad of all {len(shown)} nodes that received a "
+                                 "gradient agrees ✓"]))
+        else:
+            v = g.order[bad[0]]
+            blocks.append(Line([f"engine check: {len(bad)} of {len(shown)} nodes differ ✗, first ", g.name(v),
+                                 ": engine ", g.number(v.grad), ", here ", g.number(grads[bad[0]]),
+                                 " (leaf gradients add up over backward() calls: call zero_grad() before backward())"]))
+    texts = [text_of(c) for row in rows for c in row]
+    blocks.extend(g.legend(texts))
+    value = grads[g.index[id(wrt)]] if wrt is not None else root.data
+    return Explanation("trace", value, blocks)

@@ -1,0 +1,298 @@
+"""DOT emission and rendering: `draw` assembles the boxes, edges, clusters and caption into a
+``graphviz.Digraph`` (the `Drawing`), and `save` renders it to a file.
+
+Building DOT text needs only the ``graphviz`` Python package, imported when a drawing is made (the
+engine works without it). Rendering needs graphviz's ``dot`` program; without it `RenderError`
+names the install command. Node ids are ``n0``, ``n1``, … in topological order, so the same program
+gives the same DOT text.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from autograd.drawing.highlight import HIGHLIGHT_COLOURS, caption, depends_on, highlight_list
+from autograd.drawing.names import NodeNames
+from autograd.drawing.select import (DEFAULT_MAX_NODES, VIEWS, Item, consumers_of, edges_into, group_index, item_group,
+                                  items_of, neuron_weights, too_large)
+from autograd.drawing.style import (BORDER, DIM_BORDER, DIM_FILL, DIM_TEXT, FILL, FONT, edge_label, escape,
+                                 node_label)
+from autograd.errors import DrawingTooLargeError, RenderError
+from autograd.graph import topological_order
+from autograd.value import Value
+
+INSTALL_COMMAND = "apt-get install graphviz fonts-dejavu-core"
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".gv": "gv", ".dot": "gv"}
+
+
+class Drawing:
+    """What `draw` returns: a ``graphviz.Digraph`` (this class is mixed into it) with a few extras.
+
+    Everything of ``graphviz.Digraph`` works (``.source``, ``.pipe()``, ``.render()``); rendering
+    errors come out as `RenderError`, and in Jupyter a missing ``dot`` shows a message with the
+    install command instead of a traceback.
+
+    Attributes:
+        captions: the caption lines of a highlighted drawing as plain text (empty without highlight).
+    """
+
+    captions: tuple[str, ...] = ()
+    _ids: tuple = ()  # ((Value, dot id), ...) in topological order
+    _edges: tuple = ()  # ((tail id, head id, partial), ...) in DOT order
+
+    def node_id(self, value: Value) -> str:
+        """The DOT id of the node that shows ``value`` (a unit's node in the neuron view).
+
+        Raises:
+            KeyError: ``value`` is not drawn (not in the graph, or hidden by the view).
+        """
+        for v, dot_id in self._ids:
+            if v is value:
+                return dot_id
+        raise KeyError(f"{value!r} is not drawn: it is not in the graph, or the view hides it")
+
+    def edge_partials(self) -> list[tuple[str, str, float]]:
+        """Every edge as ``(tail id, head id, ∂head/∂tail)``, in the order of the DOT text."""
+        return list(self._edges)
+
+    def render_to(self, path, dpi: int = 150) -> Path:
+        """Render to ``path``; the suffix picks the format (.svg .png .pdf, or .gv/.dot for DOT text).
+
+        Args:
+            path: where to write the file.
+            dpi: resolution of a PNG (other formats are vector graphics).
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValueError: the suffix is not one of the supported ones.
+            RenderError: graphviz's ``dot`` program is missing or failed.
+        """
+        return save(self, path, dpi=dpi)
+
+    def pipe(self, *args, **kwargs):
+        """``graphviz.Digraph.pipe``, raising `RenderError` when ``dot`` is missing or fails."""
+        return rendering(lambda: super(Drawing, self).pipe(*args, **kwargs))
+
+    def render(self, *args, **kwargs):
+        """``graphviz.Digraph.render``, raising `RenderError` when ``dot`` is missing or fails."""
+        return rendering(lambda: super(Drawing, self).render(*args, **kwargs))
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        # Jupyter calls this to show the drawing inline; without `dot`, a message beats a traceback.
+        try:
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+        except RenderError as e:
+            return {"text/plain": str(e)}
+
+    def copy(self):
+        """An independent copy (``graphviz.Digraph.copy``) that keeps the captions and node ids."""
+        other = super().copy()
+        other.captions, other._ids, other._edges = self.captions, self._ids, self._edges
+        return other
+
+
+def import_graphviz():
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError(
+            "drawing a graph needs the graphviz Python package: pip install graphviz (and, to render "
+            f"images, graphviz's dot program: {INSTALL_COMMAND})") from None
+    return graphviz
+
+
+@functools.lru_cache(maxsize=None)
+def drawing_class(digraph_class):
+    # Made on first use so that importing autograd never imports graphviz.
+    return type("Drawing", (Drawing, digraph_class), {"__module__": __name__, "__doc__": Drawing.__doc__})
+
+
+def rendering(run):
+    """Run a graphviz rendering call; turn its errors into `RenderError`s that say what to do."""
+    graphviz = import_graphviz()
+    try:
+        return run()
+    except graphviz.ExecutableNotFound:
+        raise RenderError(
+            "cannot render the drawing: graphviz's `dot` program is not installed (or not on PATH). "
+            f"Install it (Debian/Ubuntu: {INSTALL_COMMAND}; macOS: brew install graphviz), or write "
+            "the DOT text with render_to('graph.gv') and render that elsewhere.") from None
+    except graphviz.CalledProcessError as e:
+        stderr = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        raise RenderError(f"graphviz's `dot` failed (exit status {e.returncode}): {stderr.strip()}") from None
+
+
+def save(drawing, path, dpi: int = 150) -> Path:
+    """Write a drawing (any ``graphviz`` graph) to ``path``, in the format its suffix names.
+
+    ``.svg``, ``.png`` and ``.pdf`` are rendered by graphviz's ``dot`` program; ``.gv`` and ``.dot``
+    are the DOT text itself and need no ``dot``.
+
+    Args:
+        drawing: what `draw` returned, or any ``graphviz.Digraph``/``Graph``/``Source``.
+        path: the file to write.
+        dpi: resolution of a PNG.
+
+    Returns:
+        The path written, as a ``pathlib.Path``.
+
+    Raises:
+        ValueError: the suffix is not one of the supported ones, or dpi is not a positive number.
+        RenderError: ``dot`` is missing or failed.
+    """
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        supported = ", ".join(FORMATS)
+        raise ValueError(f"cannot tell the image format from {str(path)!r}: the file name must end in "
+                         f"one of {supported}")
+    if not hasattr(drawing, "source"):
+        raise TypeError(f"save needs what draw() returns (a graphviz graph), got {type(drawing).__name__}")
+    if fmt == "gv":
+        path.write_text(drawing.source, encoding="utf-8")
+        return path
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi > 0:
+        raise ValueError(f"dpi must be a positive number such as 150, got {dpi!r}")
+    graph = drawing
+    if fmt == "png" and hasattr(drawing, "graph_attr"):
+        graph = drawing.copy()  # the resolution is a property of this file, not of the drawing
+        graph.graph_attr["dpi"] = str(dpi)
+    path.write_bytes(rendering(lambda: graph.pipe(format=fmt)))
+    return path
+
+
+def draw(root: Value, highlight=None, groups=None, view: str = "full", show_formulas: bool = False,
+         digits: int = 4, max_nodes: int = DEFAULT_MAX_NODES, max_paths: int = 6) -> Drawing:
+    """Draw the graph behind ``root``: values in boxes, local partials on the edges.
+
+    Run ``root.backward()`` first if the boxes should show gradients (the drawing only reads them).
+
+    Args:
+        root: the Value whose graph is drawn (usually the loss).
+        highlight: a Value, or several, whose paths to ``root`` are drawn in colour (one colour per
+            Value), everything else dimmed, with the chain product as a caption.
+        groups: ``{title: [Values]}``, e.g. ``net.graph_groups()``: one box (graphviz cluster) per
+            group, in order. A node is in the first group that lists it (a unit: that lists one
+            of its nodes or weights); a Value in two groups is an error.
+        view: ``"full"`` (every node), ``"collapsed"`` (unnamed intermediate nodes hidden; an edge
+            then carries the product of the partials through them, summed over routes) or
+            ``"neurons"`` (each `autograd.linear` node with its activation as one box, its weights
+            written inside; edges carry ∂unit/∂input and the weight on the connection).
+        show_formulas: also write each node's formula and each edge's partial as a formula
+            (``x₁ = 2``), with names from the labels and constants as numbers.
+        digits: significant digits of every number shown.
+        max_nodes: refuse to draw more boxes than this (a larger picture is unreadable).
+        max_paths: with several paths from a highlighted Value, how many the caption lists (the
+            total always counts them all).
+
+    Returns:
+        A `Drawing`: a ``graphviz.Digraph`` with ``render_to(path)``, ``captions``, ``node_id``.
+
+    Raises:
+        TypeError: ``root``, ``highlight`` or ``groups`` is not what is described above.
+        ValueError: an unknown view, a highlighted Value that ``root`` does not depend on, a Value
+            in two groups, ``view="neurons"`` on a graph without linear nodes, or a bad number.
+        DrawingTooLargeError: more than ``max_nodes`` boxes; the message names a smaller view.
+    """
+    graphviz = import_graphviz()
+    if not isinstance(root, Value):
+        raise TypeError(f"draw needs a Value (usually the loss), got {type(root).__name__}")
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(map(repr, VIEWS))}, got {view!r}")
+    for name, number in (("digits", digits), ("max_nodes", max_nodes), ("max_paths", max_paths)):
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise ValueError(f"{name} must be a whole number ≥ 1, got {number!r}")
+    order = topological_order(root)
+    index = {id(v): i for i, v in enumerate(order)}
+    sources = highlight_list(highlight, index)
+    group_of = group_index(groups)
+    consumers = consumers_of(order)
+
+    items = items_of(view, order, index, consumers, root, sources)
+    if len(items) > max_nodes:
+        raise DrawingTooLargeError(too_large(len(items), view, max_nodes, order, index, consumers, root, sources))
+    names = NodeNames(order, digits)
+    item_of = {}
+    for k, item in enumerate(items):
+        item.dot_id = f"n{k}"
+        for m in item.members:
+            item_of[id(m)] = item
+    edges = [e for item in items for e in edges_into(item, item_of, index, names)]
+    if view == "neurons":
+        for e in edges:
+            e.weights = neuron_weights(e)
+
+    # Highlight: a box or edge is on a path from a source when it depends on that source.
+    for k, source in enumerate(sources):
+        colour = HIGHLIGHT_COLOURS[k % len(HIGHLIGHT_COLOURS)]
+        on_path = depends_on(order, source)
+        for item in items:
+            if any(id(m) in on_path for m in item.members):
+                item.colours.append(colour)
+        for e in edges:
+            if id(e.tail_value) in on_path:
+                e.colours.append(colour)
+
+    captions: list[tuple[str, str]] = []  # (line, colour)
+    for k, source in enumerate(sources):
+        colour = HIGHLIGHT_COLOURS[k % len(HIGHLIGHT_COLOURS)]
+        captions += [(line, colour) for line in caption(source, root, order, names, max_paths)]
+    if sources and all(v.grad == 0.0 for v in order):
+        captions.append(("(every grad is 0: call backward() on the root before drawing to see them)", DIM_TEXT))
+
+    g = drawing_class(graphviz.Digraph)(
+        name="chainrule",
+        graph_attr={"rankdir": "LR", "fontname": FONT, "bgcolor": "white", "pad": "0.3",
+                    "nodesep": "0.3", "ranksep": "0.55", "labelloc": "b", "labeljust": "c", "fontsize": "14"},
+        node_attr={"fontname": FONT, "shape": "box", "style": "rounded,filled", "margin": "0.12,0.06",
+                   "penwidth": "1.2"},
+        edge_attr={"fontname": FONT, "arrowsize": "0.7", "penwidth": "1.1"})
+    highlighted = bool(sources)
+
+    def emit_node(graph, item: Item) -> None:
+        colour = item.colours[0] if item.colours else None
+        dim = highlighted and not item.colours
+        kind = "unit" if len(item.members) > 1 else ("root" if item.rep is root else ("op" if item.rep.op else "leaf"))
+        attrs = {"fillcolor": DIM_FILL if dim else FILL[kind],
+                 "color": DIM_BORDER if dim else (":".join(item.colours) if item.colours else BORDER)}
+        if item.colours:
+            attrs["penwidth"] = "2.6"
+        graph.node(item.dot_id, label=node_label(item, names, show_formulas, colour, dim), **attrs)
+
+    grouped: dict[int, list[Item]] = {}
+    for item in items:
+        g_index = item_group(item, group_of)
+        grouped.setdefault(g_index, []).append(item)
+    titles = list(groups) if groups else []
+    for g_index, title in enumerate(titles):
+        if g_index not in grouped:
+            continue  # nothing of this group is drawn (e.g. hidden by the view)
+        with g.subgraph(name=f"cluster_{g_index}") as cluster:
+            cluster.attr(label=f'<<B>{escape(title)}</B>>', style="rounded,dashed", color="#8a8a8a",
+                         fontname=FONT, fontsize="14", fontcolor="#333333", labeljust="l", labelloc="t")
+            for item in grouped[g_index]:
+                emit_node(cluster, item)
+    for item in grouped.get(-1, []):
+        emit_node(g, item)
+
+    drawn_edges = []
+    for e in edges:
+        colour = e.colours[0] if e.colours else None
+        dim = highlighted and not e.colours
+        attrs = {"color": ":".join(e.colours) if e.colours else (DIM_BORDER if dim else "#555555")}
+        if e.colours:
+            attrs["penwidth"] = "2.4"
+        g.edge(e.tail.dot_id, e.head.dot_id, label=edge_label(e, names, show_formulas, view, colour, dim), **attrs)
+        drawn_edges.append((e.tail.dot_id, e.head.dot_id, e.partial))
+
+    if captions:
+        rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18" COLOR="{c}">{"<B>" if k == 0 else ""}{escape(line)}'
+                       f'{"</B>" if k == 0 else ""}</FONT></TD></TR>' for k, (line, c) in enumerate(captions))
+        g.attr(label=f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">{rows}</TABLE>>')
+    g.captions = tuple(line for line, _ in captions)
+    g._ids = tuple((m, item.dot_id) for item in items for m in item.members + item.params)
+    g._edges = tuple(drawn_edges)
+    return g

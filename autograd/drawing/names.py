@@ -1,0 +1,134 @@
+"""Names and numbers as a picture shows them: each node's display name (its label in Unicode, a
+constant's number, an unnamed result's formula ``(1 − ŷ)²`` or a short ``v₇`` when that gets long),
+each partial's formula, and numbers with a typeset minus sign."""
+
+from __future__ import annotations
+
+from autograd import notation, ops
+from autograd.value import Value
+
+# Operations whose formula templates put an argument next to an operator, so a compound
+# argument (a + b, a·b, −a) needs parentheses there.
+_PLACES = {  # op -> (argument index, argument count) -> how tightly that place binds (None: never wrap)
+    "sub": lambda k, n: "sum" if k == 1 else None,
+    "mul": lambda k, n: "product",
+    "div": lambda k, n: "product" if k == 0 else "power",
+    "neg": lambda k, n: "product",
+    "pow": lambda k, n: "power",
+    "linear": lambda k, n: "product" if k < n - n % 2 else None,
+}
+# graph.paths copies each path prefix as it goes, which is quadratic on a long chain; beyond this many
+
+# An unnamed node whose formula is longer gets a short name v₇ instead.
+_LONGEST_EXPRESSION = 24
+
+
+def minus(text: str) -> str:
+    return text.replace("-", "−")  # a typeset minus: the picture is read, not pasted into code
+
+
+class NodeNames:
+    """Display names of the nodes: the label in Unicode, a constant's number, or for an unnamed
+    result its formula in terms of its arguments (``(1 − ŷ)²``), or ``v₇`` when that gets long."""
+
+    def __init__(self, order: list[Value], digits: int) -> None:
+        self.digits = digits
+        self.name: dict[int, str] = {}
+        self.short: set[int] = set()  # nodes shown by a made-up name, which their box then displays
+        for i, v in enumerate(order):
+            if v.label:
+                text = notation.to_text(v.label)
+            elif not v.parents:
+                text = self.number(v.data)
+            else:
+                text = rule_of(v).expression(self.arguments(v))
+                if len(text) > _LONGEST_EXPRESSION:
+                    text = "v" + "".join(notation.SUBSCRIPT[c] for c in str(i))
+                    self.short.add(id(v))
+            self.name[id(v)] = text
+
+    def number(self, x: float) -> str:
+        return minus(notation.format_number(x, self.digits))
+
+    def __call__(self, v: Value) -> str:
+        return self.name[id(v)]
+
+    def wrapped(self, v: Value, binds: str = "product") -> str:
+        """The name, parenthesized when it is a formula that would otherwise mis-parse where it stands.
+
+        ``binds`` says how tightly the place binds: ``"sum"`` (the right of a minus: a − (b + c)),
+        ``"product"`` (a factor: 2·(1 − ŷ)) or ``"power"`` (a base or a denominator: (a·b)²).
+        """
+        text = self.name[id(v)]
+        if v.label or id(v) in self.short or not v.parents:
+            return _wrap_number(text, binds) if not v.label and not v.parents else text
+        return f"({text})" if _needs_parentheses(text, binds) else text
+
+    def arguments(self, v: Value) -> list[str]:
+        """Names of every argument of ``v``'s operation, constants included, as the rule expects."""
+        places = _PLACES.get(v.op)
+        parents = iter(v.parents)
+        out = []
+        count = len(v.consts) if v.consts is not None else len(v.parents)
+        for k in range(count):
+            c = v.consts[k] if v.consts is not None else None
+            binds = places(k, count) if places else None
+            if c is None:
+                p = next(parents)
+                out.append(self.wrapped(p, binds) if binds else self(p))
+            else:
+                text = self.number(c)
+                out.append(_wrap_number(text, binds) if binds else text)
+        return out
+
+    def partial(self, v: Value, slot: int) -> str:
+        """The formula of ∂v/∂(v.parents[slot]), e.g. ``ŷ(1 − ŷ)`` for ŷ = σ(α²)."""
+        return rule_of(v).partial_expression(argument_index(v, slot), self.arguments(v), self.wrapped(v, "power"))
+
+    def d(self, v: Value) -> str:
+        """``∂`` and the name, parenthesized when the name is a formula: ∂ŷ, ∂(1 − ŷ)."""
+        text = self.name[id(v)]
+        return f"∂({text})" if not v.label and _has_top_level(text, " ·/") else f"∂{text}"
+
+
+def rule_of(v: Value) -> ops.Rule:
+    try:
+        return ops.RULES[v.op]
+    except KeyError:
+        raise ValueError(f"cannot draw a node made by the operation {v.op!r}: it is not in autograd.ops.RULES") from None
+
+
+def argument_index(v: Value, slot: int) -> int:
+    """The position in the full argument list (constants included) of ``v.parents[slot]``."""
+    if v.consts is None:
+        return slot
+    seen = -1
+    for k, c in enumerate(v.consts):
+        if c is None:
+            seen += 1
+            if seen == slot:
+                return k
+    raise IndexError(slot)
+
+
+def _needs_parentheses(text: str, binds: str) -> bool:
+    if _has_top_level(text, " "):  # a sum or difference: a + b, a − b
+        return True
+    if text.startswith("−"):  # a − (−b), 2·(−b), (−b)²
+        return True
+    return binds == "power" and _has_top_level(text, "·/")
+
+
+def _wrap_number(text: str, binds: str | None) -> str:
+    return f"({text})" if binds and text.startswith("−") else text
+
+
+def _has_top_level(text: str, chars: str) -> bool:
+    """Whether one of ``chars`` occurs in ``text`` outside parentheses."""
+    depth = 0
+    for c in text:
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if depth == 0 and c in chars:
+            return True
+    return False

@@ -1,0 +1,224 @@
+"""What a drawing shows: its boxes (one per node, or one per unit in the neuron view) and its edges
+(one per argument slot, or one per drawn ancestor reached through hidden nodes, carrying the product
+of the partials along the way), decided from the graph before any graphviz call; and the grouping of
+boxes into clusters.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from autograd.derive.formula import product_text
+from autograd.drawing.names import NodeNames, argument_index
+from autograd.value import Value
+
+VIEWS = ("full", "collapsed", "neurons")
+DEFAULT_MAX_NODES = 150
+_LONGEST_PRODUCT = 8  # an edge through more hidden nodes shows its number only
+
+
+@dataclass
+class Item:
+    """One box: the Value it shows (``rep``) and every Value it stands for."""
+
+    rep: Value
+    members: tuple  # a unit: its linear node ... its activation; otherwise (rep,)
+    params: tuple = ()  # a unit's weights and bias (drawn inside it, not as boxes)
+    dot_id: str = ""
+    colours: list = field(default_factory=list)  # highlight colours whose paths pass through it
+
+
+@dataclass
+class Edge:
+    tail: Item
+    head: Item
+    tail_value: Value  # the Value the partial is taken with respect to
+    partial: float
+    formula: str | None  # None when the routes through hidden nodes are several
+    routes: int = 1
+    weights: tuple = ()  # neuron view: the weights on this connection
+    colours: list = field(default_factory=list)
+
+
+def consumers_of(order: list[Value]) -> dict[int, list[tuple[Value, int]]]:
+    out: dict[int, list[tuple[Value, int]]] = {}
+    for v in order:
+        for slot, p in enumerate(v.parents):
+            out.setdefault(id(p), []).append((v, slot))
+    return out
+
+
+def linear_roles(v: Value) -> list[str]:
+    """For a ``linear`` node, each parent's role: 'weight', 'input' or 'bias' (args are w…, x…, [b])."""
+    count = len(v.consts) if v.consts is not None else len(v.parents)
+    n = count // 2
+    roles = []
+    for slot in range(len(v.parents)):
+        k = argument_index(v, slot)
+        roles.append("weight" if k < n else ("input" if k < 2 * n else "bias"))
+    return roles
+
+
+def find_units(order, index, consumers, root) -> list[Item]:
+    """The neurons: each ``linear`` node with the nodes computed from it alone (its activation),
+    stopping at named nodes after the first so a loss is not swallowed by the output unit."""
+    units = []
+    for v in order:
+        if v.op != "linear":
+            continue
+        members = {id(v): v}
+        heap = [(index[id(v)], v)]
+        while heap:
+            _, m = heapq.heappop(heap)
+            if m is not v and (m.label or m is root):
+                continue  # a named activation ends the unit
+            for c, _slot in consumers.get(id(m), ()):
+                if id(c) not in members and all(id(p) in members for p in c.parents):
+                    members[id(c)] = c
+                    heapq.heappush(heap, (index[id(c)], c))
+        ordered = tuple(sorted(members.values(), key=lambda m: index[id(m)]))
+        params = tuple(p for p, role in zip(v.parents, linear_roles(v)) if role != "input" and not p.parents)
+        units.append(Item(rep=ordered[-1], members=ordered, params=params))
+    return units
+
+
+def items_of(view, order, index, consumers, root, sources) -> list[Item]:
+    """The boxes of a view, in topological order of the Value each one shows."""
+    source_ids = {id(s) for s in sources}
+    if view == "full":
+        return [Item(v, (v,)) for v in order]
+    if view == "collapsed":
+        return [Item(v, (v,)) for v in order
+                if not v.parents or v.label or v is root or id(v) in source_ids]
+    units = find_units(order, index, consumers, root)
+    if not units:
+        raise ValueError("view='neurons' draws the units of a network built with autograd.linear (as nn "
+                         "builds them), and this graph has no linear node: use view='full' or "
+                         "view='collapsed'")
+    in_unit = {id(m) for u in units for m in u.members}
+    params = {id(p) for u in units for p in u.params}
+    items = list(units)
+    for v in order:
+        if id(v) in in_unit or id(v) in params:
+            continue
+        if not v.parents or v.label or v is root or id(v) in source_ids:
+            items.append(Item(v, (v,)))
+    items.sort(key=lambda item: index[id(item.rep)])
+    return items
+
+
+def edges_into(head: Item, item_of: dict, index: dict, names: NodeNames) -> list[Edge]:
+    """The edges ending at ``head``: one per argument slot for an argument that is drawn, and one per
+    drawn ancestor reached through hidden nodes, carrying the sum over routes of the products of
+    the partials along them (the chain rule, restricted to what lies between the two boxes)."""
+    rep = head.rep
+    direct: list[Edge] = []
+    routed: dict[int, list] = {}  # id(tail value) -> [value, partial, factors or None, routes]
+    hidden: dict[int, list] = {}  # id(hidden node) -> [node, ∂rep/∂node, factors or None, routes]
+    heap: list = []
+
+    def reach(child: Value, slot: int, upstream: float, factors, routes: int) -> None:
+        p = child.parents[slot]
+        d = upstream * child.partials[slot]
+        # a route's formula is kept while it is short enough to read (and to copy along the way)
+        f = factors + [names.partial(child, slot)] if factors is not None and len(factors) < _LONGEST_PRODUCT else None
+        owner = item_of.get(id(p))
+        if owner is not None and owner is not head:
+            if child is rep:
+                direct.append(Edge(owner, head, p, d, f[0] if f else None))
+                return
+            target = routed
+        elif not p.parents:
+            return  # a hidden leaf (a unit's weight): it is drawn inside its unit, not as an edge
+        else:
+            target = hidden
+        entry = target.get(id(p))
+        if entry is None:
+            target[id(p)] = [p, d, f, routes]
+            if target is hidden:
+                heapq.heappush(heap, (-index[id(p)], id(p)))
+        else:  # a second route into the same node: the partials add up, one formula no longer says it
+            entry[1] += d
+            entry[2] = None
+            entry[3] += routes
+
+    for slot in range(len(rep.parents)):
+        reach(rep, slot, 1.0, [], 1)
+    while heap:  # latest node first: all routes into a hidden node are summed before it is expanded
+        _, key = heapq.heappop(heap)
+        node, d, f, routes = hidden.pop(key)
+        for slot in range(len(node.parents)):
+            reach(node, slot, d, f, routes)
+    edges = direct
+    for value, d, f, routes in sorted(routed.values(), key=lambda e: index[id(e[0])]):
+        edges.append(Edge(item_of[id(value)], head, value, d, product_text(f) if f is not None else None, routes))
+    return edges
+
+
+def neuron_weights(edge: Edge) -> tuple:
+    """The weights of a unit that multiply the edge's tail (shown on the connection, as in class)."""
+    linear_node = edge.head.members[0]
+    if linear_node.op != "linear":
+        return ()
+    roles = linear_roles(linear_node)
+    weights_of = [p for p, r in zip(linear_node.parents, roles) if r == "weight"]
+    args = list(linear_node.consts) if linear_node.consts is not None else [None] * len(linear_node.parents)
+    parents = iter(linear_node.parents)
+    full = [next(parents) if a is None else a for a in args]
+    n = len(full) // 2
+    found = []
+    for k in range(n, 2 * n):
+        if full[k] is edge.tail_value and isinstance(full[k - n], Value) and any(full[k - n] is w for w in weights_of):
+            found.append(full[k - n])
+    return tuple(found)
+
+
+def group_index(groups) -> dict[int, int]:
+    """id(Value) -> position of its group, checking the shape {title: [Values]}."""
+    if groups is None:
+        return {}
+    if not isinstance(groups, Mapping):
+        raise TypeError(f"groups must be a dict {{title: [Values]}} such as net.graph_groups(), "
+                        f"got {type(groups).__name__}")
+    out: dict[int, int] = {}
+    titles = list(groups)
+    for k, (title, values) in enumerate(groups.items()):
+        if not isinstance(title, str):
+            raise TypeError(f"group titles must be str, got {title!r}")
+        if isinstance(values, Value) or not isinstance(values, Iterable):
+            raise TypeError(f"group {title!r} must list Values, got {type(values).__name__}")
+        for v in values:
+            if not isinstance(v, Value):
+                raise TypeError(f"group {title!r} must list Values, got {type(v).__name__}: {v!r}")
+            if id(v) in out and out[id(v)] != k:
+                raise ValueError(f"{v!r} is in two groups, {titles[out[id(v)]]!r} and {title!r}: a node "
+                                 f"can be drawn in one box only")
+            out[id(v)] = k
+    return out
+
+
+def item_group(item: Item, group_of: dict[int, int]) -> int:
+    for v in (item.rep,) + item.members + item.params:
+        if id(v) in group_of:
+            return group_of[id(v)]
+    return -1
+
+
+def too_large(count, view, max_nodes, order, index, consumers, root, sources) -> str:
+    hints = []
+    for other in VIEWS:
+        if other == view or other == "full":
+            continue
+        try:
+            n = len(items_of(other, order, index, consumers, root, sources))
+        except ValueError:
+            continue  # no neuron view for a graph without linear nodes
+        what = "hides unnamed intermediate nodes" if other == "collapsed" else "one box per unit"
+        if n < count:
+            hints.append(f"view={other!r} ({what}: {n} nodes)")
+    hint = f"use {' or '.join(hints)}, " if hints else "name fewer intermediate nodes, "
+    return (f"the drawing would have {count} nodes in view={view!r}, more than max_nodes={max_nodes}, and a "
+            f"picture that large cannot be read: {hint}draw a smaller part of the graph (pass an "
+            f"intermediate node as the root), or pass max_nodes={count} to draw it anyway")

@@ -1,0 +1,61 @@
+"""``chainrule solve``: the worked solution of a problem file."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from autograd import notation as names
+from homework.commands.options import add_output_options, check_image_path
+from homework.reading import BUILTIN, DEFAULT_PROBLEM, load
+
+_SUFFIX = {"text": ".txt", "markdown": ".md", "latex": ".tex"}
+
+
+def add_to(commands) -> None:
+    solve = commands.add_parser("solve", help="the worked solution of a problem file",
+                                description="Print the worked solution of a problem file: forward pass, loss, "
+                                            "gradients, chain-rule derivations and one gradient-descent step.")
+    solve.add_argument("problem", nargs="?", default=DEFAULT_PROBLEM,
+                       help=f"a problem file (.toml) or a built-in problem ({', '.join(BUILTIN)}); "
+                            f"default {DEFAULT_PROBLEM}")
+    add_output_options(solve)
+    solve.add_argument("--round-steps", action="store_true",
+                       help="also recompute every step from rounded numbers, as by hand, and show the drift")
+    solve.add_argument("--out", metavar="DIR",
+                       help="write the solution and one picture per explained derivative into DIR")
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "", names.to_latex(label)) or "node"
+
+
+def run(args) -> int:
+    check_image_path(args.draw)
+    problem = load(args.problem)
+    solution = problem.solve()
+    text = solution.render(args.format, args.digits, round_steps=args.round_steps)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        pictures = []
+        targets = solution.wrt or [None]
+        for w in targets:
+            stem = f"graph-{_slug(w.label)}" if w is not None else "graph"
+            drawing = solution.drawing(highlight=w)
+            for suffix in (".svg", ".png"):
+                drawing.render_to(out / f"{stem}{suffix}")
+            pictures.append((w, stem))
+        if args.format == "markdown":
+            text += "\n" + "\n\n".join(
+                f"![{'the graph' if w is None else 'the paths of ' + w.label}]({stem}.png)" for w, stem in pictures) + "\n"
+        written = out / f"solution{_SUFFIX[args.format]}"
+        written.write_text(text, encoding="utf-8")
+        print(f"wrote {written} and {', '.join(f'{stem}.svg/.png' for _, stem in pictures)} in {out}")
+    else:
+        sys.stdout.write(text)
+    if args.draw:
+        path = solution.drawing().render_to(args.draw)
+        print(f"drew the graph to {path}", file=sys.stderr)
+    return 0

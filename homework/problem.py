@@ -1,0 +1,47 @@
+"""`Problem`: a checked problem file — the sheet's network, data, loss, learning rate, notation and
+the derivatives to explain — which builds its network and solves itself.
+
+Problems are read by `homework.reading.load`; `Problem.solve` returns a `homework.solution.Solution`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from homework.errors import ProblemError
+from homework.solution import Solution, solve
+from nn import MLP
+from nn import naming as _naming
+
+
+@dataclass
+class Problem:
+    """A checked problem file. Build the worked solution with `solve`."""
+
+    source: str
+    title: str
+    notes: str
+    convention: str
+    notation: _naming.Notation
+    weights: list
+    biases: list | None
+    activations: list
+    activation_names: list[str]
+    x: list[float]
+    y: object
+    loss: str
+    learning_rate: float
+    derivatives: list[str] = field(default_factory=list)
+    digits: int = 4
+
+    def build(self) -> MLP:
+        """The network with the sheet's weights."""
+        try:
+            return MLP.from_matrices(self.weights, self.biases, activations=self.activations,
+                                     convention=self.convention, notation=self.notation)
+        except (ValueError, TypeError) as e:
+            raise ProblemError(f"{self.source}: [[layer]]: {e}") from None
+
+    def solve(self) -> Solution:
+        """Forward pass, loss, backward pass and one gradient-descent step on a fresh network."""
+        return solve(self)
