@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd import explain, forward_table, notation as names
+from autograd import trace as backward_trace
 from autograd.derive.formula import Formula
 from autograd.derive.model import Heading, Items, Matrices, Nested, Prose
 from autograd.render import latex, markdown, text
@@ -28,13 +29,41 @@ def _derivative_name(of: str, wrt: str) -> str:
     return f"d{of}/d{wrt}"
 
 
-def _matrices(rows: list, digits: int) -> Matrices:
-    """``[(Unicode name, LaTeX name, matrix)]`` as a `Matrices` block of formatted numbers."""
-    return Matrices([(Formula(t, tex), [[_number(x, digits) for x in row] for row in np.atleast_2d(m)])
-                     for t, tex, m in rows])
+def _matrices(rows: list, digits: int, before: dict | None = None) -> Matrices:
+    """``[(Unicode name, LaTeX name, matrix)]`` as a `Matrices` block of formatted numbers; with
+    ``before`` (the same matrices by name, before a step), each entry gets the digits that show how
+    it changed."""
+    out = []
+    for key, (t, tex, m) in zip(before or [None] * len(rows), rows):
+        m = np.atleast_2d(m)
+        old = np.atleast_2d(before[key]) if before else m
+        out.append((Formula(t, tex), [[_number(x, visible_digits([a], [x], digits) if before else digits)
+                                        for a, x in zip(old_row, row)] for old_row, row in zip(old, m)]))
+    return Matrices(out)
 
 
-def parts(solution, digits: int = 4, round_steps: bool = False) -> list:
+def visible_digits(before, after, digits: int, most: int = 12) -> int:
+    """The fewest significant digits, from ``digits`` up to ``most``, at which every entry the step
+    changed prints differently from before (a step of 0.001 · 0.07968 must not look like no step)."""
+    pairs = [(float(a), float(b)) for a, b in zip(np.ravel(before), np.ravel(after)) if a != b]
+    for d in range(digits, most + 1):
+        if all(names.round_number(a, d) != names.round_number(b, d) for a, b in pairs):
+            return d
+    return most
+
+
+def _update_line(name: str, old: float, grad: float, new: float, lr: str, digits: int) -> str:
+    """``θ ← θ − α · (g) = θ′   (Δθ = …)``, θ′ with the digits that show the change."""
+    step = new - old
+    if new == old:
+        shown = f"{_number(new, digits)}: θ′ = θ to double precision (Δθ = {_number(-float(lr) * grad, digits)} " \
+                f"is below what a double can add to {_number(old, digits)})"
+    else:
+        shown = f"{_number(new, visible_digits([old], [new], digits))}   (Δ{name} = {_number(step, digits)})"
+    return f"{name} ← {_number(old, digits)} − {lr} · ({_number(grad, digits)}) = {shown}"
+
+
+def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = False, trace: bool = False) -> list:
     """The worked solution of a `homework.solution.Solution` as document parts."""
     problem, net = solution.problem, solution.net
     out: list = []
@@ -62,7 +91,8 @@ def parts(solution, digits: int = 4, round_steps: bool = False) -> list:
 
     # Forward -----------------------------------------------------------------------------------
     out.append(Heading("Forward pass"))
-    out.append(Nested(forward_table(solution.loss, given=False, digits=digits, round_steps=round_steps)))
+    out.append(Nested(forward_table(solution.loss, given=False, digits=digits, round_steps=round_steps,
+                                    also=solution.outputs)))
     outs = ", ".join(f"{v.label} = {_number(v.data, digits)}" for v in solution.outputs)
     out.append(Prose(f"Output: {outs}. Loss: {loss_name} = {_number(solution.loss.data, digits)}."))
 
@@ -82,22 +112,29 @@ def parts(solution, digits: int = 4, round_steps: bool = False) -> list:
     if solution.wrt:
         out.append(Heading("Chain-rule derivations"))
         for w in solution.wrt:
-            out.append(Nested(explain(solution.loss, w, digits=digits, round_steps=round_steps)))
+            out.append(Nested(explain(solution.loss, w, digits=digits, round_steps=round_steps, forward=False,
+                                      paths=paths)))
+    if trace:
+        out.append(Heading("The backward pass, node by node"))
+        out.append(Nested(backward_trace(solution.loss, digits=digits)))
 
     # Update ------------------------------------------------------------------------------------
     lr = _number(problem.learning_rate, digits)
     out.append(Heading("One gradient-descent step"))
-    out.append(Prose(f"θ ← θ − {lr} · d{loss_name}/dθ for every parameter θ (learning rate {lr}):"))
+    out.append(Prose(f"θ ← θ − {lr} · d{loss_name}/dθ for every parameter θ (learning rate {lr}), "
+                     f"a change of Δθ = −{lr} · d{loss_name}/dθ:"))
+    out.append(_matrices([(f"Δ{k}", f"\\Delta {{{names.to_latex(k)}}}", solution.after[k] - m)
+                          for k, m in solution.before.items()], digits))
     out.append(_matrices([(f"{k} (new)", f"{{{names.to_latex(k)}}}^{{\\text{{new}}}}", m)
-                          for k, m in solution.after.items()], digits))
+                          for k, m in solution.after.items()], digits, before=solution.before))
     if solution.steps:
-        out.append(Items([f"{w.label} ← {_number(old, digits)} − {lr} · ({_number(g, digits)}) = {_number(new, digits)}"
-                          for w, old, g, new in solution.steps]))
+        out.append(Items([_update_line(w.label, old, g, new, lr, digits) for w, old, g, new in solution.steps]))
     return out
 
 
-def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = False) -> str:
+def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = False, paths: bool = False,
+           trace: bool = False) -> str:
     """The worked solution in ``fmt`` (text, markdown or latex: a complete document)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    return _RENDERERS[fmt](parts(solution, digits, round_steps))
+    return _RENDERERS[fmt](parts(solution, digits, round_steps, paths, trace))

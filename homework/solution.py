@@ -42,9 +42,18 @@ class Solution:
     steps: list  # (parameter, value before the step, gradient, value after) per explained parameter
     loss_description: str
 
-    def render(self, fmt: str = "text", digits: int | None = None, round_steps: bool = False) -> str:
-        """The whole solution as ``"text"``, ``"markdown"`` or ``"latex"`` (a complete document)."""
-        return render(self, fmt, self.problem.digits if digits is None else digits, round_steps)
+    def render(self, fmt: str = "text", digits: int | None = None, round_steps: bool = False, paths: bool = False,
+               trace: bool = False) -> str:
+        """The whole solution as ``"text"``, ``"markdown"`` or ``"latex"`` (a complete document).
+
+        Args:
+            fmt: the format.
+            digits: significant digits (default: the problem's).
+            round_steps: also recompute every step from rounded numbers, as by hand.
+            paths: list every path of a chain-rule derivation instead of factoring at branch points.
+            trace: add the backward pass node by node, as the engine runs it.
+        """
+        return render(self, fmt, self.problem.digits if digits is None else digits, round_steps, paths, trace)
 
     def drawing(self, highlight: Value | None = None, **options):
         """The graph of the loss, clustered by layer, with the paths of every requested derivative

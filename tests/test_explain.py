@@ -1,5 +1,7 @@
-"""Chain-rule printouts: the seed 002 chain digit for digit, paths that fan out, the delta form, the
-backward trace, the forward table, per-step rounding, exports, determinism and read-only access."""
+"""Chain-rule printouts in the path form (every path listed, ``paths=True``): the seed 002 chain digit
+for digit, paths that fan out, the delta form, the backward trace, the forward table, per-step
+rounding, exports, determinism and read-only access. The factored form, the default, and the
+forward pass that opens an explanation are tested in test_factored.py."""
 
 import math
 import os
@@ -16,8 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, linear, sum_values, topological_order
-from autograd import explain, forward_table, trace
+from autograd import explain as explain_any_form
+from autograd import forward_table, trace
 from autograd.notation import format_number
+
+
+def explain(root, wrt, **options):
+    """The path form without the opening forward pass: what these tests were written for."""
+    options.setdefault("paths", True)
+    options.setdefault("forward", False)
+    return explain_any_form(root, wrt, **options)
 
 
 def squash(text):

@@ -47,7 +47,8 @@ def _python_outputs() -> dict[str, str]:
         w = s.wrt[-1]
         variants = {
             "all-nodes": explain(s.loss, w, collapse=False),
-            "delta": explain(s.loss, w, max_paths=1),
+            "paths": explain(s.loss, w, paths=True, forward=False),
+            "delta": explain(s.loss, w, paths=True, max_paths=1),
             "rounded": explain(s.loss, w, round_steps=True),
             "trace-named": trace(s.loss, wrt=w, named_only=True),
             "forward-all": forward_table(s.loss, all_nodes=True, round_steps=True),

@@ -1,17 +1,23 @@
-"""`explain`: a gradient explained by the chain rule, along its paths.
+"""`explain`: a gradient explained by the chain rule.
 
-d(root)/d(wrt) is written as a sum over the paths from ``wrt`` to ``root`` of products of local
-partials, each factor shown as ∂a/∂b with its formula (from the rule table in ops.py, in the
-operands' names) and its number; then the sum, and a check against the engine's ``wrt.grad``.
-Unnamed intermediate nodes are collapsed: the factor between two named nodes is the product through
-the unnamed ones. When there are too many paths, the accumulated (delta) form is shown instead
-(autograd.derive.accumulate).
+The forward pass first; then d(root)/d(wrt), by default in the factored form a hand solution uses
+(autograd.derive.factored). This module also holds the path form: d(root)/d(wrt) written as a sum
+over the paths from ``wrt`` to ``root`` of products of local partials, each factor shown as ∂a/∂b
+with its formula (from the rule table in ops.py, in the operands' names) and its number; then the
+sum, and a check against the engine's ``wrt.grad``. Unnamed intermediate nodes are collapsed: the
+factor between two named nodes is the product through the unnamed ones. When there are too many
+paths, the accumulated (delta) form is shown instead (autograd.derive.accumulate).
 
 >>> from autograd import Value
 >>> x = Value(3.0, label="x"); w = Value(2.0, label="w")
 >>> y = (w * x).named("y"); loss = (0.5 * (y - 1.0) ** 2).named("ℓ")
 >>> loss.backward()
 >>> print(explain(loss, w))
+forward pass, in the order it is computed:
+<BLANKLINE>
+  y = w·x          = 6
+  ℓ = 0.5·(y − 1)² = 12.5
+<BLANKLINE>
 dℓ/dw = ∂ℓ/∂y · ∂y/∂w
 <BLANKLINE>
   ∂ℓ/∂y = y − 1 = 5
@@ -28,13 +34,16 @@ from dataclasses import dataclass
 
 from autograd.derive.accumulate import explain_delta
 from autograd.derive.document import Explanation
+from autograd.derive.factored import explain_factored
 from autograd.derive.formula import ATOM, MINUS, Formula, as_number, derivative, equals, paren, product
 from autograd.derive.model import Equations, Line
+from autograd.derive.forward import forward_section
 from autograd.derive.view import MAX_CHAIN_FORMULA, GraphView, finish, validate
-from autograd.graph import count_paths, paths
+from autograd.graph import count_paths, paths as walk_paths
 from autograd.value import Value
 
 __all__ = ["Factor", "PathTerm", "explain"]
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -64,11 +73,17 @@ class PathTerm:
     rounded: float | None = None
 
 
-
-
 def explain(root: Value, wrt: Value, *, digits: int = 4, mode: str = "sig", collapse: bool = True,
-            max_paths: int = 16, round_steps: bool = False, max_expr: int = 40) -> Explanation:
-    """Explain d(root)/d(wrt) by the chain rule: every path as a product of local partials, then the sum.
+            paths: bool = False, max_paths: int = 16, round_steps: bool = False, max_expr: int = 40,
+            forward: bool = True, shortcuts: dict | None = None) -> Explanation:
+    """Explain d(root)/d(wrt) by the chain rule, as a hand-written solution does.
+
+    The forward pass comes first (every named node with its definition and value). Then the
+    derivative: factored at branch points (a node feeding several of the nodes shown gets its
+    upstream gradient ∂root/∂node computed once, as a sum over what it feeds, then the chain goes
+    on from there), each local factor shown as ∂a/∂b with its formula and number, and a check
+    against the engine's ``wrt.grad``. With ``paths=True``, every path is listed as its own product
+    instead and the products summed (too many paths: the accumulated δ form, and it says so).
 
     Args:
         root: the output differentiated (usually the loss).
@@ -76,14 +91,20 @@ def explain(root: Value, wrt: Value, *, digits: int = 4, mode: str = "sig", coll
         digits: significant digits (``mode="sig"``) or decimals (``mode="dec"``) of the numbers shown.
         mode: ``"sig"`` or ``"dec"``.
         collapse: True (default) shows only named nodes: the factor between two named nodes is the
-            product through the unnamed ones, exact factors of 1 dropped. False shows every node.
-        max_paths: above this many paths, the accumulated (delta) form is shown instead and says so.
+            product through the unnamed ones (summed over their routes), exact factors of 1 dropped.
+            False shows every node.
+        paths: list every path from ``wrt`` to ``root`` instead of factoring at branch points.
+        max_paths: with ``paths=True``, above this many paths the accumulated (delta) form is shown.
         round_steps: recompute every forward value, local partial, product and sum rounded to the
             digits shown, as by hand, and show the drift from the exact value.
         max_expr: longest unnamed expression written out; longer ones become ⟨k⟩, defined below.
+        forward: open with the forward pass (False when it is shown elsewhere, as in a solution).
+        shortcuts: ``{node: Shortcut(formula, note)}``: upstream gradients known in closed form
+            (softmax with cross-entropy: ∂ℓ/∂zᵢ = ŷᵢ − yᵢ); the factored chain starts there.
 
     Returns:
-        An `Explanation` whose ``value`` is d(root)/d(wrt) (per-step rounded if asked for).
+        An `Explanation` whose ``value`` is d(root)/d(wrt) (per-step rounded if asked for) and whose
+        ``quantities`` list every number it states.
 
     Raises:
         TypeError: root or wrt is not a Value.
@@ -99,13 +120,19 @@ def explain(root: Value, wrt: Value, *, digits: int = 4, mode: str = "sig", coll
         raise ValueError(f"wrt ({describe(wrt)}) is not among the nodes root was computed from, so it does "
                          f"not affect root (the derivative is 0); pass a node root depends on")
     total = derivative(g.name(root), g.name(wrt), partial=False)
+    opening, values = forward_section(g) if forward else ([], [])
     if wrt is root:
         blocks = [Line([total, " = 1 (a quantity with respect to itself)"])]
-        return Explanation("explain", 1.0, blocks, method="paths")
-    n = count_paths(wrt, root)
-    if n > max_paths:
-        return explain_delta(g, wrt, total, n, max_paths, collapse, round_steps)
-    return _explain_paths(g, wrt, total, collapse, round_steps)
+        e = Explanation("explain", 1.0, blocks, method="paths")
+    elif not paths:
+        e = explain_factored(g, wrt, total, collapse, round_steps, shortcuts)
+    else:
+        n = count_paths(wrt, root)
+        e = explain_delta(g, wrt, total, n, max_paths, collapse, round_steps) if n > max_paths else \
+            _explain_paths(g, wrt, total, collapse, round_steps)
+    e.blocks[:0] = opening
+    e.quantities[:0] = values
+    return e
 
 
 def describe(v: Value) -> str:
@@ -147,7 +174,7 @@ def _split_path(g: GraphView, wrt: Value, path: list, collapse: bool) -> list[li
 
 
 def _explain_paths(g: GraphView, wrt: Value, total: Formula, collapse: bool, round_steps: bool) -> Explanation:
-    all_paths = list(paths(wrt, g.root))
+    all_paths = list(walk_paths(wrt, g.root))
     terms: list[PathTerm] = []
     rows_per_path: list[list] = []
     # the same ∂a/∂b through different routes (or argument slots) gets a note telling them apart

@@ -22,16 +22,21 @@ class Explanation:
         paths (list[PathTerm]): for `explain` by paths, one term per path (their products add up
             to ``value``).
         blocks (list): the document itself (see autograd.derive.model).
+        quantities (list[Quantity]): every number it states, in the order it states them.
+        steps (list[TraceStep]): for a trace, each row of the backward pass.
     """
 
     def __init__(self, kind: str, value: float, blocks: list, *, exact: float | None = None,
-                 method: str = "", paths: list | None = None) -> None:
+                 method: str = "", paths: list | None = None, quantities: list | None = None,
+                 steps: list | None = None) -> None:
         self.kind = kind
         self.value = value
         self.exact = value if exact is None else exact
         self.method = method
         self.paths = paths or []
         self.blocks = blocks
+        self.quantities = quantities or []
+        self.steps = steps or []
 
     def __repr__(self) -> str:
         return f"<Explanation {self.kind}: value={self.value!r}>"

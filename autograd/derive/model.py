@@ -6,6 +6,11 @@ aligned equations (`Equations`) and tables (`Table`), whose pieces are prose str
 A longer document such as a worked solution adds headings, lists, matrices and whole derivations
 nested inside it (`Heading`, `Prose`, `Items`, `Matrices`, `Nested`). Nothing here computes or
 formats a number: builders put finished formulas in, renderers read them out.
+
+Beside its blocks, a derivation lists what it states as data, for readers other than a renderer
+(answer checking, the step-through page): each number as a `Quantity` (its symbol, value, the
+engine's own number, and the quantities it is computed from), and for a trace each row of the
+backward pass as a `TraceStep`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,63 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograd.derive.formula import Formula
+
+# What a quantity is, for `Quantity.kind`.
+VALUE = "value"          # a node's forward value (α¹₁, ŷ, ℓ)
+LOCAL = "local"          # a local factor ∂a/∂b between two shown nodes (through hidden ones: their product)
+UPSTREAM = "upstream"    # ∂root/∂v for an intermediate v, summed over v's consumers (δ for a pre-activation)
+PATH = "path"            # the product along one path from a node to the root
+GRADIENT = "gradient"    # the derivative asked for: d root/d wrt
+UPDATE = "update"        # a parameter after one gradient-descent step
+KINDS = (VALUE, LOCAL, UPSTREAM, PATH, GRADIENT, UPDATE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number a derivation states, as a student would be asked for it.
+
+    Attributes:
+        kind: one of `KINDS`.
+        symbol: how it is written (α¹₁, ∂ŷ/∂α², ∂ℓ/∂h₁, dℓ/dW¹₂₁).
+        value: the number shown (recomputed with every step rounded, when asked for).
+        exact: the number without per-step rounding.
+        of: the node the number is about (a value's node; the top of a factor or gradient).
+        wrt: the node a factor or gradient is taken with respect to (None for a value).
+        engine: the engine's own number for it (a ``.grad`` or ``.data``), when it has one.
+        inputs: the symbols of the quantities it is computed from, in the order they are used.
+    """
+
+    kind: str
+    symbol: Formula
+    value: float
+    exact: float
+    of: object = None
+    wrt: object = None
+    engine: float | None = None
+    inputs: tuple = ()
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One row of the backward pass: ``upstream × local = contribution``, added into ``into``.
+
+    Attributes:
+        number: the row's position, from 1.
+        node: the consumer whose gradient flows back; ``into``: the argument receiving it.
+        upstream: ∂root/∂node; ``local``: ∂node/∂into; ``contribution``: their product.
+        total: ``into``'s running total after this row; ``first``: whether this row started it.
+        cells: the row's cells exactly as the printed table shows them.
+    """
+
+    number: int
+    node: object
+    into: object
+    upstream: float
+    local: float
+    contribution: float
+    total: float
+    first: bool
+    cells: tuple
 
 
 @dataclass
@@ -81,4 +143,4 @@ def text_of(pieces) -> str:
     return "".join(p if isinstance(p, str) else p.text for p in pieces)
 
 
-__all__ = ["Formula", "Line", "Equations", "Table", "Heading", "Prose", "Items", "Matrices", "Nested", "text_of"]
+__all__ = ["Formula", "Quantity", "TraceStep", "KINDS", "Line", "Equations", "Table", "Heading", "Prose", "Items", "Matrices", "Nested", "text_of"]

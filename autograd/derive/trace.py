@@ -12,7 +12,7 @@ import math
 from autograd.derive.accumulate import collapsed_edges
 from autograd.derive.document import Explanation
 from autograd.derive.formula import MINUS, Formula, as_number, derivative, equals, paren, product, sum_of
-from autograd.derive.model import Line, Table, text_of
+from autograd.derive.model import Line, Table, TraceStep, text_of
 from autograd.derive.view import GraphView, validate
 from autograd.value import Value
 
@@ -72,6 +72,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
 
     running: dict[int, float] = {}
     rows = []
+    trace_steps: list[TraceStep] = []
     for c, up, p, d, routes in steps:
         kp = g.index[id(p)]
         contribution = up * d
@@ -90,8 +91,9 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
             c_num = g.number(contribution)
             c_num = paren(c_num) if c_num.text.startswith(MINUS) else c_num
             total = [g.number(before), " + ", c_num, " = ", g.number(running[kp])]
-        rows.append([[str(len(rows) + 1)], [g.name(c)], [g.number(up)], local, [g.number(contribution)],
-                     [g.name(p)], total])
+        row = [[str(len(rows) + 1)], [g.name(c)], [g.number(up)], local, [g.number(contribution)], [g.name(p)], total]
+        rows.append(row)
+        trace_steps.append(TraceStep(len(rows), c, p, up, d, contribution, running[kp], before is None, tuple(row)))
 
     left_out = sum(1 for row in rows if row is None)
     rows = [row for row in rows if row is not None]
@@ -123,4 +125,4 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     texts = [text_of(c) for row in rows for c in row]
     blocks.extend(g.legend(texts))
     value = grads[g.index[id(wrt)]] if wrt is not None else root.data
-    return Explanation("trace", value, blocks)
+    return Explanation("trace", value, blocks, steps=trace_steps)

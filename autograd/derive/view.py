@@ -43,13 +43,17 @@ class GraphView:
     A node's display name depends only on the graph (its label, or its expression over its
     operands' names, or ⟨k⟩ when that is too long or too deep), so computing names lazily, in any
     order, gives the same text.
+
+    ``also`` adds the graphs of other outputs that the root does not depend on (a network's ŷ₁
+    when the loss reads only ŷ₂): their nodes come first, the root's after, the root last.
     """
 
-    def __init__(self, root: Value, digits: int, mode: str, max_expr: int = 40, numbered: bool = False) -> None:
+    def __init__(self, root: Value, digits: int, mode: str, max_expr: int = 40, numbered: bool = False,
+                 also: tuple = ()) -> None:
         if not isinstance(max_expr, int) or max_expr < 1:
             raise ValueError(f"max_expr must be a whole number ≥ 1, got {max_expr!r}")
         self.root = root
-        self.order = topological_order(root)
+        self.order = _merged_order([*also, root])
         self.index = {id(v): k for k, v in enumerate(self.order)}  # keys only; order comes from self.order
         self.digits, self.mode, self.max_expr, self.numbered = digits, mode, max_expr, numbered
         self.placeholders: dict[int, Value] = {}
@@ -189,6 +193,20 @@ class GraphView:
         if more:
             blocks.append(Line(["(more nodes ⟨k⟩ are listed by forward_table(root, all_nodes=True))"]))
         return blocks
+
+def _merged_order(roots: list) -> list:
+    """One topological order of several roots' graphs together, each node once, the last root last.
+    (A node not yet placed has every parent placed before it: by an earlier root's order or its own.)"""
+    if len(roots) == 1:
+        return topological_order(roots[0])
+    order, placed = [], set()
+    for r in roots:
+        for v in topological_order(r):
+            if id(v) not in placed:
+                placed.add(id(v))
+                order.append(v)
+    return order
+
 
 def validate(root: object, digits: int, mode: str) -> None:
     """Refuse a root that is not a Value and number options `notation.format_number` refuses."""

@@ -48,7 +48,10 @@ def derivation(blocks: list, standalone: bool = False) -> str:
             rows = []
             for cells, note in block.rows:
                 shown = [c.latex for c in cells if c is not None]
-                row = shown[0] + (" &= " + " = ".join(shown[1:]) if len(shown) > 1 else " &")
+                if cells[0] is None:  # a continuation line: = … under the previous row's =
+                    row = " &= " + " = ".join(shown)
+                else:
+                    row = shown[0] + (" &= " + " = ".join(shown[1:]) if len(shown) > 1 else " &")
                 if note:
                     row += rf" && \text{{{_pieces(note)}}}"
                 rows.append(row)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from autograd import Value, draw, explain, trace
+from autograd import Value, draw, explain, notation as names, trace
 from autograd.expression import parse
+from autograd.render import latex, markdown
 from autograd.render.latex import document as latex_document
 from homework.commands.options import UsageError, add_output_options, check_image_path
 
@@ -20,6 +21,8 @@ def add_to(commands) -> None:
     p.add_argument("--wrt", action="append", metavar="NAME",
                    help="explain the derivative with respect to this variable (repeatable; default: all)")
     p.add_argument("--trace", action="store_true", help="also show the backward pass node by node")
+    p.add_argument("--paths", action="store_true",
+                   help="list every path as its own product instead of factoring at branch points")
     add_output_options(p)
 
 
@@ -51,7 +54,16 @@ def run(args) -> int:
         raise UsageError(f"--wrt {', '.join(unknown)}: not a variable of the formula "
                          f"(its variables: {', '.join(expr.variables)})")
     digits = args.digits or 4
-    parts = [explain(root, leaves[w], digits=digits) for w in wrt]
+    if not root.parents:  # no variable: the formula is a number
+        text = f"{root.label} = {expr.source} = {names.format_number(root.data, digits)}"
+        if args.format == "latex":
+            text = latex_document(latex.escape(text) + "\n")
+        elif args.format == "markdown":
+            text = markdown.escape(text) + "\n"
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    # the forward pass once, at the top; then each derivative
+    parts = [explain(root, leaves[w], digits=digits, paths=args.paths, forward=k == 0) for k, w in enumerate(wrt)]
     if args.trace:
         parts.append(trace(root, digits=digits))
     if args.format == "text":

@@ -21,6 +21,11 @@ def add_to(commands) -> None:
                        help=f"a problem file (.toml) or a built-in problem ({', '.join(BUILTIN)}); "
                             f"default {DEFAULT_PROBLEM}")
     add_output_options(solve)
+    solve.add_argument("--paths", action="store_true",
+                       help="in the chain-rule derivations, list every path as its own product instead of "
+                            "factoring at branch points")
+    solve.add_argument("--trace", action="store_true",
+                       help="also show the backward pass node by node, as the engine runs it")
     solve.add_argument("--round-steps", action="store_true",
                        help="also recompute every step from rounded numbers, as by hand, and show the drift")
     solve.add_argument("--out", metavar="DIR",
@@ -35,7 +40,8 @@ def run(args) -> int:
     check_image_path(args.draw)
     problem = load(args.problem)
     solution = problem.solve()
-    text = solution.render(args.format, args.digits, round_steps=args.round_steps)
+    text = solution.render(args.format, args.digits, round_steps=args.round_steps, paths=args.paths,
+                           trace=args.trace)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,283 @@
+"""The factored form of a derivation: the chain rule as a hand-written solution applies it.
+
+Between ``wrt`` and the root, every node that feeds two or more of the nodes shown (a branch
+point, such as a hidden unit feeding every unit of the next layer) gets its upstream gradient
+computed once, as a step of its own: ∂ℓ/∂h = Σ over its consumers c of ∂ℓ/∂c · ∂c/∂h, each term
+written out, the sum evaluated and checked against the engine's ``h.grad``. The chain then goes on
+from there, so the derivation reads top-down and its size grows with the graph, not with the number
+of paths. Where there is no branch point it is one chain product, exactly as the path form prints it.
+
+Unnamed nodes between two shown ones are multiplied through (summed over their routes), so a
+formula activation such as relu(z) + sin(z) is one factor with one derivative, [z > 0] + cos z.
+A caller that knows a node's upstream gradient in closed form (softmax with cross-entropy:
+∂ℓ/∂zᵢ = ŷᵢ − yᵢ) passes it as a shortcut; the chain then starts there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autograd.derive.accumulate import collapsed_edges, rounded_routes
+from autograd.derive.document import Explanation
+from autograd.derive.formula import ADD, MINUS, MUL, Formula, as_number, derivative, equals, paren, product, sum_of
+from autograd.derive.model import GRADIENT, LOCAL, UPSTREAM, Equations, Line, Quantity, text_of
+from autograd.derive.view import GraphView, finish
+from autograd.value import Value
+
+# A sum over more consumers than this shows its first two terms, "…" and its last.
+_WIDEST_SUM = 4
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """An upstream gradient known in closed form: ∂root/∂node = ``formula`` (its value is the graph's),
+    with a note saying why it holds (e.g. "softmax with cross-entropy, Σy = 1")."""
+
+    formula: Formula
+    note: str = ""
+
+
+class _Plan:
+    """The shown graph between ``wrt`` and the root: its edges with their factors, who consumes whom,
+    which nodes are computed as steps of their own, and every node's upstream gradient."""
+
+    def __init__(self, g: GraphView, wrt: Value, collapse: bool, shortcuts: dict, round_steps: bool) -> None:
+        self.g, self.wrt, self.shortcuts, self.round_steps = g, wrt, shortcuts, round_steps
+        root, index = g.root, g.index
+
+        def is_stop(v: Value) -> bool:
+            return not collapse or bool(v.label) or v is root or v is wrt or id(v) in shortcuts
+
+        self.edges = collapsed_edges(g, g.relevant(wrt), is_stop)  # consumer -> [(argument, factor, routes)]
+        consumers: dict[int, list] = {}
+        for kc in sorted(self.edges):
+            for p, d, routes in self.edges[kc]:
+                consumers.setdefault(index[id(p)], []).append((kc, d, routes))
+        # ∂root/∂v for every shown node, over all of its consumers: the true gradient
+        self.delta = {index[id(root)]: 1.0}
+        for kc in sorted(self.edges, reverse=True):
+            for p, d, _ in self.edges[kc]:
+                kp = index[id(p)]
+                self.delta[kp] = self.delta.get(kp, 0.0) + self.delta[kc] * d
+        # the part the derivation walks: upwards from wrt, not through a shortcut (its gradient is given)
+        self.kw = index[id(wrt)]
+        reached, todo = {self.kw}, [self.kw]
+        while todo:
+            k = todo.pop()
+            if id(g.order[k]) in shortcuts and k != self.kw:
+                continue
+            for kc, _, _ in consumers.get(k, ()):
+                if kc not in reached:
+                    reached.add(kc)
+                    todo.append(kc)
+        self.consumers = {k: [c for c in consumers.get(k, ()) if c[0] in reached] for k in reached}
+        kr = index[id(root)]
+        self.anchors = sorted((k for k in reached if k != kr and (
+            id(g.order[k]) in shortcuts or len(self.consumers[k]) >= 2)), reverse=True)
+        self.rounded: dict[int, float] = {kr: 1.0}
+
+    def factor(self, kc: int, kp: int) -> tuple[float, object]:
+        for p, d, routes in self.edges[kc]:
+            if self.g.index[id(p)] == kp:
+                return d, routes
+        raise KeyError((kc, kp))
+
+    def factor_value(self, kc: int, kp: int) -> float:
+        d, routes = self.factor(kc, kp)
+        if not self.round_steps:
+            return d
+        return rounded_routes(self.g, routes) if routes else self.g.round(d)
+
+    def chain(self, k: int) -> tuple[int, list[tuple[int, int]]]:
+        """From node k up to the nearest node computed on its own (or the root): that node, and the
+        edges (consumer, argument) in between, top first."""
+        steps = []
+        kr = self.g.index[id(self.g.root)]
+        while k != kr and k not in self.anchors:
+            (kc, _, _), = self.consumers[k]
+            steps.append((kc, k))
+            k = kc
+        return k, steps[::-1]
+
+
+def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, round_steps: bool,
+                     shortcuts: dict | None = None) -> Explanation:
+    """d(root)/d(wrt) in the factored form (see the module docstring)."""
+    shortcuts = {id(v): s for v, s in (shortcuts or {}).items()}
+    plan = _Plan(g, wrt, collapse, shortcuts, round_steps)
+    kr = g.index[id(g.root)]
+    shown: set = set()
+    quantities: list[Quantity] = []
+    blocks: list = []
+
+    def name(k: int) -> Formula:
+        return g.name(g.order[k])
+
+    def upstream_symbol(k: int) -> Formula:
+        return derivative(name(kr), name(k))
+
+    def local_rows(edges: list) -> list:
+        rows = []
+        for kc, kp in edges:
+            if (kc, kp) in shown:
+                continue
+            shown.add((kc, kp))
+            d, routes = plan.factor(kc, kp)
+            formula = sum_of([product([g.partial(nd, s) for nd, s in r]) for r in routes]) if routes else None
+            if formula is not None and as_number(formula.text) is not None:
+                formula = None
+            note = [] if routes is not None else ["through unnamed nodes (too many or too long routes to write out)"]
+            symbol = derivative(name(kc), name(kp))
+            value = plan.factor_value(kc, kp)
+            rows.append(([symbol, formula, g.number(value)], note))
+            quantities.append(Quantity(LOCAL, symbol, value, d, g.order[kc], g.order[kp]))
+        return rows
+
+    def term(k_consumer: int | None, k_arg: int) -> tuple[list, list[Formula], list[float], float]:
+        """The chain from the nearest computed node down to ``k_arg`` (through ``k_consumer``):
+        its edges, its symbols, its numbers as shown, and its exact product."""
+        top, edges = plan.chain(k_consumer) if k_consumer is not None else plan.chain(k_arg)
+        if k_consumer is not None:
+            edges = edges + [(k_consumer, k_arg)]
+        symbols = ([upstream_symbol(top)] if top != kr else []) + [derivative(name(c), name(p)) for c, p in edges]
+        numbers = ([plan.rounded[top]] if top != kr else []) + [plan.factor_value(c, p) for c, p in edges]
+        exact = plan.delta[top] if top != kr else 1.0
+        for c, p in edges:
+            exact *= plan.factor(c, p)[0]
+        return edges, symbols, numbers, exact
+
+    def rounded_product(numbers: list[float]) -> float:
+        value = 1.0
+        for x in numbers:
+            value = g.round(value * x) if round_steps else value * x
+        return value
+
+    # The nodes computed on their own, from the root down.
+    if plan.anchors:
+        blocks.append(Line([]))
+        blocks.append(Line(_branch_prose(g, plan, name)))
+    for ka in plan.anchors:
+        if ka == plan.kw:
+            continue  # wrt itself: its sum is the answer, written last
+        blocks.extend(_anchor_blocks(g, plan, ka, upstream_symbol(ka), term, local_rows, rounded_product,
+                                     quantities, shortcuts))
+
+    # The answer.
+    if plan.kw in plan.anchors and id(wrt) not in shortcuts:
+        terms = [term(kc, plan.kw) for kc, _, _ in plan.consumers[plan.kw]]
+        rows = local_rows([e for edges, *_ in terms for e in edges])
+        exact = sum(t[3] for t in terms)
+        value = _rounded_sum(g, [rounded_product(t[2]) for t in terms]) if round_steps else exact
+        heading = Line([equals(total, _sum_formula([_product_symbols(t[1]) for t in terms]))])
+        closing = Line([equals(total, _sum_formula([_numbers(t[2], g, lead=k > 0) for k, t in enumerate(terms)]),
+                               g.number(value))])
+        inputs = tuple(s for t in terms for s in t[1])
+    else:
+        edges, symbols, numbers, exact = term(None, plan.kw)
+        rows = local_rows(edges)
+        value = rounded_product(numbers)
+        heading = Line([equals(total, _product_symbols(symbols))])
+        shown_numbers = [_numbers(numbers, g)] if len(numbers) > 1 else []
+        closing = Line([equals(total, *shown_numbers, g.number(value))])
+        inputs = tuple(symbols)
+    blocks.insert(0, heading)
+    if rows:
+        if plan.anchors:
+            blocks.append(Line([]))
+            blocks.append(Line(["and on to ", g.name(wrt), ":"]))
+        blocks.append(Equations(rows, ["factor", "formula", "value"]))
+    blocks.append(closing)
+    quantities.append(Quantity(GRADIENT, total, value, exact, g.root, wrt, wrt.grad, inputs))
+    blocks.extend(finish(g, wrt, value, exact, round_steps, blocks))
+    return Explanation("explain", value, blocks, exact=exact, method="factored", quantities=quantities)
+
+
+def _anchor_blocks(g, plan, ka, symbol, term, local_rows, rounded_product, quantities, shortcuts) -> list:
+    """The blocks computing one node's upstream gradient: the factors it needs, then the sum."""
+    node = g.order[ka]
+    exact = plan.delta[ka]
+    blocks: list = [Line([])]
+    given = shortcuts.get(id(node))
+    if given is not None:
+        value = g.round(exact) if plan.round_steps else exact
+        note = [f"({given.note})"] if given.note else []
+        blocks.append(Equations([([symbol, given.formula, g.number(value)], note)], ["gradient", "formula", "value"]))
+        inputs: tuple = ()
+    else:
+        terms = [term(kc, ka) for kc, _, _ in plan.consumers[ka]]
+        rows = local_rows([e for edges, *_ in terms for e in edges])
+        if rows:
+            blocks.append(Equations(rows, ["factor", "formula", "value"]))
+        value = _rounded_sum(g, [rounded_product(t[2]) for t in terms]) if plan.round_steps else exact
+        symbolic = [_product_symbols(t[1]) for t in terms]
+        numeric = [_numbers(t[2], g, lead=k > 0) for k, t in enumerate(terms)]
+        note: list = []
+        if len(terms) > _WIDEST_SUM:
+            symbolic = symbolic[:2] + [Formula("…", r"\ldots")] + symbolic[-1:]
+            numeric = numeric[:2] + [Formula("…", r"\ldots")] + numeric[-1:]
+            note = [f"({len(terms)} terms)"]
+        blocks.append(Equations([([symbol, _sum_formula(symbolic)], []), ([None, _sum_formula(numeric)], []),
+                                 ([None, g.number(value)], note)], ["gradient", "sum over what it feeds"]))
+        inputs = tuple(s for t in terms for s in t[1])
+    plan.rounded[ka] = value
+    engine = node.grad if node.parents else None
+    quantities.append(Quantity(UPSTREAM, symbol, value, exact, g.root, node, engine, inputs))
+    if engine is not None:
+        blocks.append(Line(_check_pieces(g, node, exact)))
+    return blocks
+
+
+def _check_pieces(g: GraphView, node: Value, exact: float) -> list:
+    name = g.name(node)
+    label = Formula(f"{name.text}.grad", rf"{name.latex}.\mathrm{{grad}}")
+    if g.root.grad == 0.0 and node.grad == 0.0 and exact != 0.0:
+        return ["check: run backward() on ", g.name(g.root), " to compare with the engine's ", label]
+    mark = " ✓" if _close(node.grad, exact) else f" ✗ differs from {text_of([g.number(exact)])}"
+    return ["check: the engine's ", label, " = ", g.number(node.grad), mark]
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-12 + 1e-9 * max(abs(a), abs(b))
+
+
+def _branch_prose(g: GraphView, plan: _Plan, name) -> list:
+    """Where the paths split, and that each split node's gradient is computed once."""
+    pieces: list = []
+    for k, ka in enumerate(plan.anchors):
+        node = g.order[ka]
+        pieces.append("The paths split at " if k == 0 else ", and at ")
+        pieces.append(name(ka))
+        if id(node) in plan.shortcuts:
+            pieces.append(", whose gradient is known in closed form")
+            continue
+        pieces.append(", which feeds ")
+        feeds = [name(kc) for kc, _, _ in plan.consumers[ka]]
+        for j, f in enumerate(feeds):
+            if j:
+                pieces.append(" and " if j == len(feeds) - 1 else ", ")
+            pieces.append(f)
+    pieces.append(". Each such node's gradient is a sum over what it feeds; it is computed once, from the top "
+                  "down, and the chain goes on from there.")
+    return pieces
+
+
+def _product_symbols(symbols: list[Formula]) -> Formula:
+    return Formula(" · ".join(s.text for s in symbols), r" \cdot ".join(s.latex for s in symbols), MUL)
+
+
+def _numbers(values: list[float], g: GraphView, lead: bool = False) -> Formula:
+    """Numbers multiplied: a negative factor in parentheses unless it leads the whole expression."""
+    shown = [g.number(x) for x in values]
+    shown = [paren(s) if s.text.startswith(MINUS) and (k or lead) else s for k, s in enumerate(shown)]
+    return Formula(" · ".join(s.text for s in shown), r" \cdot ".join(s.latex for s in shown), MUL)
+
+
+def _sum_formula(terms: list[Formula]) -> Formula:
+    return Formula(" + ".join(t.text for t in terms), " + ".join(t.latex for t in terms), MUL if len(terms) == 1 else ADD)
+
+
+def _rounded_sum(g: GraphView, values: list[float]) -> float:
+    total = 0.0
+    for x in values:
+        total = g.round(total + x)
+    return total
