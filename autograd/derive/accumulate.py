@@ -46,35 +46,45 @@ def collapsed_edges(g: GraphView, flags: list[bool], is_stop, max_routes: int = 
                 else:
                     acc[kp] = up * d
                     heapq.heappush(heap, -kp)
-        result = []
-        for kp in sorted(found):  # earlier-computed parents first, as the engine goes through arguments
-            routes = _routes(g, c, order[kp], flags, is_stop, max_routes)
-            result.append((order[kp], found[kp], routes))
-        edges[kc] = result
+        bottoms = sorted(found)  # earlier-computed parents first, as the engine goes through arguments
+        routes = _routes_below(g, c, bottoms, flags, is_stop, max_routes)
+        edges[kc] = [(order[kp], found[kp], routes[kp]) for kp in bottoms]
     return edges
 
 
-def _routes(g: GraphView, top: Value, bottom: Value, flags, is_stop, cap: int):
-    """Every route of steps from ``top`` down to ``bottom`` through non-stop nodes, bottom first;
-    None when there are more than ``cap``."""
-    found: list = []
+def _routes_below(g: GraphView, top: Value, bottoms: list[int], flags, is_stop, cap: int) -> dict:
+    """For each stop node below ``top`` (positions in ``bottoms``), every route of steps from ``top``
+    down to it through non-stop nodes, bottom first, in the order of ``top``'s arguments; None for
+    a node with more than ``cap`` routes, and for all of them when a route is longer than
+    `MAX_CHAIN_FORMULA`. One walk serves every bottom, so a neuron's many inputs cost one pass,
+    not one pass each."""
+    found: dict[int, list | None] = {k: [] for k in bottoms}
+    budget = cap * (len(bottoms) + 8)  # hidden nodes that branch and meet again can multiply routes
     stack = [(top, [])]
+    index = g.index
     while stack:
         node, steps = stack.pop()
         for slot in range(len(node.parents) - 1, -1, -1):
             p = node.parents[slot]
-            if not flags[g.index[id(p)]]:
+            kp = index[id(p)]
+            if not flags[kp]:
                 continue
             route = [(node, slot)] + steps
             if len(route) > MAX_CHAIN_FORMULA:
-                return None  # too long to write out; the number is still exact
-            if p is bottom:
-                found.append(route)
-                if len(found) > cap:
-                    return None
-            elif not is_stop(p):
+                return {k: None for k in bottoms}  # too long to write out; the numbers are still exact
+            if is_stop(p):
+                routes = found.get(kp)
+                if routes is not None:
+                    if len(routes) >= cap:
+                        found[kp] = None  # too many to write out
+                    else:
+                        routes.append(route)
+                budget -= 1
+                if budget < 0:
+                    return {k: None for k in bottoms}
+            else:
                 stack.append((p, route))
-    return found  # in the order of the top node's arguments: relu(z) + sin(z) gives [z > 0] + cos z
+    return found
 
 
 def explain_delta(g: GraphView, wrt: Value, total: Formula, n: int, max_paths: int, collapse: bool,

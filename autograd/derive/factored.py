@@ -37,6 +37,19 @@ class Shortcut:
     note: str = ""
 
 
+@dataclass
+class _Term:
+    """One term of a sum (or the whole chain): from ``top`` (the root, or a node computed on its own)
+    down through ``edges``; its factors' numbers as shown and its exact product. The symbols are
+    written only for the terms a printout shows."""
+
+    top: int
+    edges: list
+    numbers: list
+    exact: float
+    symbols: object  # () -> list[Formula]
+
+
 class _Plan:
     """The shown graph between ``wrt`` and the root: its edges with their factors, who consumes whom,
     which nodes are computed as steps of their own, and every node's upstream gradient."""
@@ -50,9 +63,11 @@ class _Plan:
 
         self.edges = collapsed_edges(g, g.relevant(wrt), is_stop)  # consumer -> [(argument, factor, routes)]
         consumers: dict[int, list] = {}
+        self.factors: dict[tuple[int, int], tuple[float, object]] = {}
         for kc in sorted(self.edges):
             for p, d, routes in self.edges[kc]:
                 consumers.setdefault(index[id(p)], []).append((kc, d, routes))
+                self.factors[kc, index[id(p)]] = (d, routes)
         # ∂root/∂v for every shown node, over all of its consumers: the true gradient
         self.delta = {index[id(root)]: 1.0}
         for kc in sorted(self.edges, reverse=True):
@@ -77,10 +92,8 @@ class _Plan:
         self.rounded: dict[int, float] = {kr: 1.0}
 
     def factor(self, kc: int, kp: int) -> tuple[float, object]:
-        for p, d, routes in self.edges[kc]:
-            if self.g.index[id(p)] == kp:
-                return d, routes
-        raise KeyError((kc, kp))
+        """The factor ∂c/∂p of one shown edge and its routes through hidden nodes."""
+        return self.factors[kc, kp]
 
     def factor_value(self, kc: int, kp: int) -> float:
         d, routes = self.factor(kc, kp)
@@ -133,18 +146,17 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
             quantities.append(Quantity(LOCAL, symbol, value, d, g.order[kc], g.order[kp]))
         return rows
 
-    def term(k_consumer: int | None, k_arg: int) -> tuple[list, list[Formula], list[float], float]:
-        """The chain from the nearest computed node down to ``k_arg`` (through ``k_consumer``):
-        its edges, its symbols, its numbers as shown, and its exact product."""
+    def term(k_consumer: int | None, k_arg: int) -> _Term:
+        """The chain from the nearest computed node down to ``k_arg`` (through ``k_consumer``)."""
         top, edges = plan.chain(k_consumer) if k_consumer is not None else plan.chain(k_arg)
         if k_consumer is not None:
             edges = edges + [(k_consumer, k_arg)]
-        symbols = ([upstream_symbol(top)] if top != kr else []) + [derivative(name(c), name(p)) for c, p in edges]
         numbers = ([plan.rounded[top]] if top != kr else []) + [plan.factor_value(c, p) for c, p in edges]
         exact = plan.delta[top] if top != kr else 1.0
         for c, p in edges:
             exact *= plan.factor(c, p)[0]
-        return edges, symbols, numbers, exact
+        return _Term(top, edges, numbers, exact, lambda: ([upstream_symbol(top)] if top != kr else []) +
+                     [derivative(name(c), name(p)) for c, p in edges])
 
     def rounded_product(numbers: list[float]) -> float:
         value = 1.0
@@ -165,21 +177,23 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
     # The answer.
     if plan.kw in plan.anchors and id(wrt) not in shortcuts:
         terms = [term(kc, plan.kw) for kc, _, _ in plan.consumers[plan.kw]]
-        rows = local_rows([e for edges, *_ in terms for e in edges])
-        exact = sum(t[3] for t in terms)
-        value = _rounded_sum(g, [rounded_product(t[2]) for t in terms]) if round_steps else exact
-        heading = Line([equals(total, _sum_formula([_product_symbols(t[1]) for t in terms]))])
-        closing = Line([equals(total, _sum_formula([_numbers(t[2], g, lead=k > 0) for k, t in enumerate(terms)]),
+        rows = local_rows([e for t in terms for e in t.edges])
+        exact = sum(t.exact for t in terms)
+        value = _rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if round_steps else exact
+        heading = Line([equals(total, _sum_formula([_product_symbols(t.symbols()) for t in terms]))])
+        closing = Line([equals(total, _sum_formula([_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(terms)]),
                                g.number(value))])
-        inputs = tuple(s for t in terms for s in t[1])
+        inputs = tuple(s for t in terms for s in t.symbols())
     else:
-        edges, symbols, numbers, exact = term(None, plan.kw)
-        rows = local_rows(edges)
-        value = rounded_product(numbers)
+        t = term(None, plan.kw)
+        rows = local_rows(t.edges)
+        value = rounded_product(t.numbers)
+        symbols = t.symbols()
         heading = Line([equals(total, _product_symbols(symbols))])
-        shown_numbers = [_numbers(numbers, g)] if len(numbers) > 1 else []
+        shown_numbers = [_numbers(t.numbers, g)] if len(t.numbers) > 1 else []
         closing = Line([equals(total, *shown_numbers, g.number(value))])
         inputs = tuple(symbols)
+        exact = t.exact
     blocks.insert(0, heading)
     if rows:
         if plan.anchors:
@@ -205,20 +219,22 @@ def _anchor_blocks(g, plan, ka, symbol, term, local_rows, rounded_product, quant
         inputs: tuple = ()
     else:
         terms = [term(kc, ka) for kc, _, _ in plan.consumers[ka]]
-        rows = local_rows([e for edges, *_ in terms for e in edges])
+        # a wide sum shows its first two terms, "…" and its last, and only their factors
+        shown = terms if len(terms) <= _WIDEST_SUM else terms[:2] + terms[-1:]
+        rows = local_rows([e for t in shown for e in t.edges])
         if rows:
             blocks.append(Equations(rows, ["factor", "formula", "value"]))
-        value = _rounded_sum(g, [rounded_product(t[2]) for t in terms]) if plan.round_steps else exact
-        symbolic = [_product_symbols(t[1]) for t in terms]
-        numeric = [_numbers(t[2], g, lead=k > 0) for k, t in enumerate(terms)]
+        value = _rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if plan.round_steps else exact
+        symbolic = [_product_symbols(t.symbols()) for t in shown]
+        numeric = [_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(shown)]
         note: list = []
         if len(terms) > _WIDEST_SUM:
-            symbolic = symbolic[:2] + [Formula("…", r"\ldots")] + symbolic[-1:]
-            numeric = numeric[:2] + [Formula("…", r"\ldots")] + numeric[-1:]
+            symbolic.insert(2, Formula("…", r"\ldots"))
+            numeric.insert(2, Formula("…", r"\ldots"))
             note = [f"({len(terms)} terms)"]
         blocks.append(Equations([([symbol, _sum_formula(symbolic)], []), ([None, _sum_formula(numeric)], []),
                                  ([None, g.number(value)], note)], ["gradient", "sum over what it feeds"]))
-        inputs = tuple(s for t in terms for s in t[1])
+        inputs = tuple(s for t in shown for s in t.symbols())
     plan.rounded[ka] = value
     engine = node.grad if node.parents else None
     quantities.append(Quantity(UPSTREAM, symbol, value, exact, g.root, node, engine, inputs))

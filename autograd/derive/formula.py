@@ -9,6 +9,7 @@ compute a derivative: the numbers come from the recorded graph, the templates fr
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -65,6 +66,7 @@ def paren(e: Formula) -> Formula:
 
 _SENTINEL = re.compile("\x00(\\d+)\x01")
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+$")
+_CONTEXT = 64  # characters either side of an operand that decide its parentheses
 
 
 def _needs_parens(before: str, after: str, e: Formula, form: str, latex: bool) -> bool:
@@ -100,20 +102,39 @@ def _needs_parens(before: str, after: str, e: Formula, form: str, latex: bool) -
     return e.prec < need or (leading_minus and not opened)
 
 
-def fill(make, args: Sequence, out: Formula | None, latex: bool) -> str:
+@functools.lru_cache(maxsize=None)
+def _sentinels(n: int) -> tuple:
+    """Placeholders for n operands: a template is filled with these, then each is replaced by its
+    operand, parenthesised as the text around it needs (one tuple per arity, made once)."""
+    return tuple(f"\x00{i}\x01" for i in range(n))
+
+
+def placeholders(args: Sequence) -> Sequence:
+    """What `fill` hands a template for ``args``: a placeholder per `Formula`, a plain string as it is."""
+    names = _sentinels(len(args))
+    if all(isinstance(x, Formula) for x in args):
+        return names
+    return [s if isinstance(x, Formula) else x for s, x in zip(names, args)]
+
+
+def fill(make, args: Sequence, out: Formula | None, latex: bool, names: Sequence | None = None) -> str:
     """Call a template maker ``make(names, out_name)`` and substitute the operands.
 
     ``args`` holds an `Formula` for each operand that may need parentheses, or a plain string that
-    is passed to the template as it is (an exponent the rule reads as a number).
+    is passed to the template as it is (an exponent the rule reads as a number). ``names`` is
+    ``placeholders(args)``, for a caller that fills many templates with the same arguments.
     """
-    exprs = list(args) + [out]
-    names = [f"\x00{i}\x01" if isinstance(x, Formula) else x for i, x in enumerate(args)]
-    template = make(names, f"\x00{len(args)}\x01" if out is not None else "")
+    n = len(args)
+    if names is None:
+        names = placeholders(args)
+    template = make(names, f"\x00{n}\x01" if out is not None else "")
 
     def substitute(m: re.Match) -> str:
-        e = exprs[int(m.group(1))]
+        i = int(m.group(1))
+        e = args[i] if i < n else out
         form = e.latex if latex else e.text
-        before, after = template[:m.start()], template[m.end():]
+        # only the text next to the operand decides: a window keeps a long sum linear to fill
+        before, after = template[max(0, m.start() - _CONTEXT):m.start()], template[m.end():m.end() + _CONTEXT]
         return f"({form})" if _needs_parens(_SENTINEL.sub("x", before), _SENTINEL.sub("x", after), e, form, latex) else form
 
     return _SENTINEL.sub(substitute, template)

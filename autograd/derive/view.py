@@ -15,7 +15,7 @@ import re
 from typing import Iterable
 
 from autograd import notation, ops
-from autograd.derive.formula import ATOM, Formula, fill, from_text, number
+from autograd.derive.formula import ATOM, Formula, fill, from_text, number, placeholders
 from autograd.derive.model import Equations, Line, text_of
 from autograd.graph import topological_order
 from autograd.value import Value
@@ -58,6 +58,8 @@ class GraphView:
         self.digits, self.mode, self.max_expr, self.numbered = digits, mode, max_expr, numbered
         self.placeholders: dict[int, Value] = {}
         self._names: dict[int, Formula] = {}
+        self._args: dict[int, tuple[list, list[int]]] = {}
+        self._filled: dict[int, list] = {}
         self._rounded: dict[int, tuple[float, tuple[float, ...]]] | None = None
         # how many unnamed operations deep each node's expression would nest
         index, depth = self.index, [0] * len(self.order)
@@ -68,14 +70,15 @@ class GraphView:
 
     def name(self, v: Value) -> Formula:
         """How ``v`` is shown as an operand: its label, its number, its expression, or ⟨k⟩."""
-        if v.label:
-            return Formula(notation.to_text(v.label), notation.to_latex(v.label), ATOM)
-        if not v.parents:
-            return number(v.data, self.digits, self.mode)
         key = id(v)
         cached = self._names.get(key)
         if cached is not None:
             return cached
+        if v.label:
+            e = self._names[key] = Formula(notation.to_text(v.label), notation.to_latex(v.label), ATOM)
+            return e
+        if not v.parents:
+            return number(v.data, self.digits, self.mode)
         k = self.index[key]
         e = None
         if not self.numbered and self._depth[k] <= MAX_DEPTH:
@@ -93,7 +96,15 @@ class GraphView:
 
     def _arguments(self, v: Value) -> tuple[list, list[int]]:
         """The rule's full argument list (operands as names, constants as numbers) and, per parent
-        slot, its position in that list."""
+        slot, its position in that list. Made once per node: a neuron's n-ary node is asked for
+        each of its partials, and naming every argument each time would be quadratic."""
+        key = id(v)
+        cached = self._args.get(key)
+        if cached is None:
+            cached = self._args[key] = self._make_arguments(v)
+        return cached
+
+    def _make_arguments(self, v: Value) -> tuple[list, list[int]]:
         if v.consts is None:
             return [self.name(p) for p in v.parents], list(range(len(v.parents)))
         parents = iter(v.parents)
@@ -109,12 +120,20 @@ class GraphView:
                 args.append(number(c, max(self.digits, 6)))
         return args, positions
 
+    def _placeholders(self, v: Value, args: list) -> list:
+        key = id(v)
+        names = self._filled.get(key)
+        if names is None:
+            names = self._filled[key] = placeholders(args)
+        return names
+
     def expression(self, v: Value) -> Formula:
         """The forward formula of ``v`` over its operands' names, e.g. ``W¹₁₁·1 + W¹₂₁·x₁``."""
         rule = rule_of(v)
         args, _ = self._arguments(v)
-        text = fill(lambda n, o: rule.expression(n), args, None, False)
-        latex = fill(lambda n, o: rule.expression(n, latex=True), args, None, True)
+        names = self._placeholders(v, args)
+        text = fill(lambda n, o: rule.expression(n), args, None, False, names)
+        latex = fill(lambda n, o: rule.expression(n, latex=True), args, None, True, names)
         return from_text(text, latex)
 
     def partial(self, v: Value, slot: int) -> Formula:
@@ -123,8 +142,9 @@ class GraphView:
         args, positions = self._arguments(v)
         i = positions[slot]
         out = self.name(v)
-        text = fill(lambda n, o: rule.partial_expression(i, n, o), args, out, False)
-        latex = fill(lambda n, o: rule.partial_expression(i, n, o, latex=True), args, out, True)
+        names = self._placeholders(v, args)
+        text = fill(lambda n, o: rule.partial_expression(i, n, o), args, out, False, names)
+        latex = fill(lambda n, o: rule.partial_expression(i, n, o, latex=True), args, out, True, names)
         return from_text(text, latex)
 
     def number(self, x: float) -> Formula:
