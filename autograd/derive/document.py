@@ -56,6 +56,11 @@ class Explanation:
         """
         return markdown.derivation(self.blocks, math)
 
+    def _repr_markdown_(self) -> str:
+        # Jupyter shows the derivation with its formulas typeset (MathJax reads $…$). No
+        # _repr_latex_: MathJax typesets math, not a document of paragraphs and tables.
+        return self.to_markdown(math="latex")
+
     def to_latex(self, standalone: bool = False) -> str:
         """The printout as LaTeX (amsmath's ``align*`` and a ``tabular``), ASCII only.
 
