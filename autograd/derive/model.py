@@ -4,13 +4,14 @@ Markdown, LaTeX or HTML.
 A derivation (`autograd.derive.document.Explanation`) is a list of blocks: paragraphs (`Line`),
 aligned equations (`Equations`) and tables (`Table`), whose pieces are prose strings and `Formula`s.
 A longer document such as a worked solution adds headings, lists, matrices and whole derivations
-nested inside it (`Heading`, `Prose`, `Items`, `Matrices`, `Nested`). Nothing here computes or
-formats a number: builders put finished formulas in, renderers read them out.
+nested inside it (`Heading`, `Prose`, `Items`, `Matrices`, `Nested`). A layer-level derivation adds
+display equations whose sides mix formulas and evaluated matrices (`MatrixEquation`, `Matrix`).
+Nothing here computes or formats a number: builders put finished formulas in, renderers read them out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from autograd.derive.formula import Formula
 
@@ -70,6 +71,25 @@ class Matrices:
 
 
 @dataclass
+class Matrix:
+    """A matrix of numbers already formatted as text, one list per row; a column vector has one
+    number per row. It stands among the formulas of a `MatrixEquation`."""
+
+    rows: list
+
+
+@dataclass
+class MatrixEquation:
+    """A display equation ``side = side = …`` in which each side is a list of `Formula`s and `Matrix`es
+    set next to each other (``[2; −4]·(−0.09248) ⊙ [0.25; 3.8e-11]``), followed by ``note``, a list
+    of pieces such as the engine's check. Text sets matrices as bracketed rows, LaTeX and Markdown as
+    ``bmatrix``."""
+
+    sides: list
+    note: list = field(default_factory=list)
+
+
+@dataclass
 class Nested:
     """A whole derivation shown inside a longer document (indented in plain text)."""
 
@@ -81,4 +101,5 @@ def text_of(pieces) -> str:
     return "".join(p if isinstance(p, str) else p.text for p in pieces)
 
 
-__all__ = ["Formula", "Line", "Equations", "Table", "Heading", "Prose", "Items", "Matrices", "Nested", "text_of"]
+__all__ = ["Formula", "Line", "Equations", "Table", "Heading", "Prose", "Items", "Matrices", "Matrix", "MatrixEquation",
+           "Nested", "text_of"]
