@@ -3,7 +3,7 @@ by the same renderers as every other printout.
 
 Sections, in the order a solution sheet has them: the network and the data, the forward pass, the
 loss, the backward pass (every parameter's gradient as a matrix, and the error terms δ of each
-layer), the chain-rule derivations asked for, and the parameters after one gradient-descent step.
+layer), the layer-level derivation in matrix form (nn.backprop), the chain-rule derivations asked for, and the parameters after one gradient-descent step.
 The numbers come from the recorded graph; the formulas from the rule table, in the sheet's names.
 """
 
@@ -16,6 +16,7 @@ from autograd import trace as backward_trace
 from autograd.derive.formula import Formula
 from autograd.derive.model import Heading, Items, Matrices, Nested, Prose
 from autograd.render import latex, markdown, text
+from nn.backprop import layer_derivation
 
 FORMATS = ("text", "markdown", "latex")
 _RENDERERS = {"text": text.report, "markdown": markdown.report, "latex": latex.report}
@@ -108,6 +109,8 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
     out.append(Prose("Error terms δ (the gradient of the loss with respect to each pre-activation), layer by layer:"))
     out.append(Items(deltas))
 
+    out.extend(layer_level(solution, digits))
+
     # Chain rule --------------------------------------------------------------------------------
     if solution.wrt:
         out.append(Heading("Chain-rule derivations"))
@@ -130,6 +133,14 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
     if solution.steps:
         out.append(Items([_update_line(w.label, old, g, new, lr, digits) for w, old, g, new in solution.steps]))
     return out
+
+
+def layer_level(solution, digits: int = 4) -> list:
+    """The section "Error terms and gradients, layer by layer": the output error, the δ recursion,
+    the parameter gradients and the closed forms in matrix form, each line checked against the engine."""
+    problem = solution.problem
+    derivation = layer_derivation(solution.net, problem.loss, problem.y, problem.x, digits=digits)
+    return [Heading("Error terms and gradients, layer by layer"), Nested(derivation)]
 
 
 def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = False, paths: bool = False,

@@ -4,8 +4,9 @@ Markdown, LaTeX or HTML.
 A derivation (`autograd.derive.document.Explanation`) is a list of blocks: paragraphs (`Line`),
 aligned equations (`Equations`) and tables (`Table`), whose pieces are prose strings and `Formula`s.
 A longer document such as a worked solution adds headings, lists, matrices and whole derivations
-nested inside it (`Heading`, `Prose`, `Items`, `Matrices`, `Nested`). Nothing here computes or
-formats a number: builders put finished formulas in, renderers read them out.
+nested inside it (`Heading`, `Prose`, `Items`, `Matrices`, `Nested`). A layer-level derivation adds
+display equations whose sides mix formulas and evaluated matrices (`MatrixEquation`, `Matrix`).
+Nothing here computes or formats a number: builders put finished formulas in, renderers read them out.
 
 Beside its blocks, a derivation lists what it states as data, for readers other than a renderer
 (answer checking, the step-through page): each number as a `Quantity` (its symbol, value, the
@@ -15,7 +16,7 @@ backward pass as a `TraceStep`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from autograd.derive.formula import Formula
 
@@ -132,6 +133,25 @@ class Matrices:
 
 
 @dataclass
+class Matrix:
+    """A matrix of numbers already formatted as text, one list per row; a column vector has one
+    number per row. It stands among the formulas of a `MatrixEquation`."""
+
+    rows: list
+
+
+@dataclass
+class MatrixEquation:
+    """A display equation ``side = side = …`` in which each side is a list of `Formula`s and `Matrix`es
+    set next to each other (``[2; −4]·(−0.09248) ⊙ [0.25; 3.8e-11]``), followed by ``note``, a list
+    of pieces such as the engine's check. Text sets matrices as bracketed rows, LaTeX and Markdown as
+    ``bmatrix``."""
+
+    sides: list
+    note: list = field(default_factory=list)
+
+
+@dataclass
 class Nested:
     """A whole derivation shown inside a longer document (indented in plain text)."""
 
@@ -143,4 +163,5 @@ def text_of(pieces) -> str:
     return "".join(p if isinstance(p, str) else p.text for p in pieces)
 
 
-__all__ = ["Formula", "Quantity", "TraceStep", "KINDS", "Line", "Equations", "Table", "Heading", "Prose", "Items", "Matrices", "Nested", "text_of"]
+__all__ = ["Formula", "Quantity", "TraceStep", "KINDS", "Line", "Equations", "Table", "Heading", "Prose", "Items",
+           "Matrices", "Matrix", "MatrixEquation", "Nested", "text_of"]

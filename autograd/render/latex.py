@@ -12,7 +12,7 @@ import re
 
 from autograd import notation
 from autograd.derive.formula import Formula
-from autograd.derive.model import Equations, Heading, Items, Line, Matrices, Nested, Prose
+from autograd.derive.model import Equations, Heading, Items, Line, Matrices, Matrix, MatrixEquation, Nested, Prose
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -56,6 +56,8 @@ def derivation(blocks: list, standalone: bool = False) -> str:
                     row += rf" && \text{{{_pieces(note)}}}"
                 rows.append(row)
             out.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n")
+        elif isinstance(block, MatrixEquation):
+            out.append(matrix_equation(block))
         else:
             spec = "l" * len(block.header)
             head = " & ".join(_pieces(h) for h in block.header)
@@ -102,6 +104,15 @@ def number(text: str) -> str:
 def matrix(rows: list) -> str:
     """A matrix of formatted numbers as a ``bmatrix``."""
     return "\\begin{bmatrix} " + " \\\\ ".join(" & ".join(number(x) for x in row) for row in rows) + " \\end{bmatrix}"
+
+
+def matrix_equation(block) -> str:
+    """A `MatrixEquation` as ``align*``, one side per line (``lhs &= side \\\\ &= side``), matrices as
+    ``bmatrix``; its note follows as a paragraph."""
+    sides = ["".join(matrix(p.rows) if isinstance(p, Matrix) else p.latex for p in side) for side in block.sides]
+    body = sides[0] + (" &= " + " \\\\\n&= ".join(sides[1:]) if len(sides) > 1 else " &")
+    note = _pieces(block.note) + "\n" if block.note else ""
+    return "\\begin{align*}\n" + body + "\n\\end{align*}\n" + note
 
 
 def report(parts: list) -> str:

@@ -1,15 +1,16 @@
 """Markdown: paragraphs, pipe tables, and formulas either in Unicode or as ``$…$`` TeX math.
 
 `derivation` renders a derivation's blocks; `report` a longer document (``#`` headings, ``-``
-lists, matrices in a fenced block, derivations inline).
+lists, derivations inline). Matrices are always TeX math (``$$…\\begin{bmatrix}…$$``), which GitHub,
+Jupyter and pandoc display as matrices.
 """
 
 from __future__ import annotations
 
 import re
 
-from autograd.derive.model import Equations, Heading, Items, Line, Matrices, Nested, Prose
-from autograd.render.text import matrices_body
+from autograd.derive.model import Equations, Heading, Items, Line, Matrices, Matrix, MatrixEquation, Nested, Prose
+from autograd.render.latex import matrix
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#$~])")
 MATH_MODES = ("text", "latex")
@@ -60,12 +61,24 @@ def derivation(blocks: list, math: str = "text") -> str:
                     shown[-1] = (shown[-1] + " " if shown[-1] else "") + _pieces(note, as_latex)
                 rows.append("| " + " | ".join(shown[:ncols]) + " |")
             out.append("\n".join(rows))
+        elif isinstance(block, MatrixEquation):
+            out.append(matrix_equation(block, as_latex))
         else:
             rows = ["| " + " | ".join(_pieces(h, as_latex) for h in block.header) + " |",
                     "|" + "|".join(["---"] * len(block.header)) + "|"]
             rows += ["| " + " | ".join(_pieces(c, as_latex) for c in r) + " |" for r in block.rows]
             out.append("\n".join(rows))
     return "\n\n".join(x for x in out if x) + "\n"
+
+
+def _math(pieces) -> str:
+    return "".join(matrix(p.rows) if isinstance(p, Matrix) else p.latex for p in pieces)
+
+
+def matrix_equation(block: MatrixEquation, math_latex: bool = True) -> str:
+    """A display equation as ``$$…$$`` TeX math (bmatrix), its note as a paragraph under it."""
+    shown = "$$" + " = ".join(_math(side) for side in block.sides) + "$$"
+    return shown + ("\n\n" + _pieces(block.note, math_latex) if block.note else "")
 
 
 def report(parts: list) -> str:
@@ -79,7 +92,7 @@ def report(parts: list) -> str:
         elif isinstance(part, Items):
             out.append("\n".join(f"- {line}" for line in part.lines))
         elif isinstance(part, Matrices):
-            out.append("```\n" + matrices_body(part) + "\n```")
+            out.append("\n\n".join(f"$${name.latex} = {matrix(rows)}$$" for name, rows in part.rows))
         elif isinstance(part, Nested):
             out.append(derivation(part.document.blocks).rstrip())
         else:

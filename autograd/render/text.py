@@ -1,15 +1,17 @@
 """Plain Unicode text: what the terminal shows.
 
 `derivation` lays out a derivation's blocks (paragraphs, equations aligned on '=', tables with a
-rule under the header); `report` lays out a longer document (headings underlined, lists and matrices
-indented, derivations nested two spaces in), one blank line between its parts.
+rule under the header, equations with matrices set side by side); `report` lays out a longer
+document (headings underlined, lists and matrices indented, derivations nested two spaces in), one
+blank line between its parts.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from autograd.derive.model import Equations, Heading, Items, Line, Matrices, Nested, Prose, Table, text_of
+from autograd.derive.model import (Equations, Heading, Items, Line, Matrices, Matrix, MatrixEquation, Nested, Prose,
+                                   Table, text_of)
 
 # One very long cell should not widen every row of an equation block.
 _WIDEST_ALIGNED_CELL = 48
@@ -41,7 +43,10 @@ def derivation(blocks: list) -> str:
         else:
             if lines:
                 lines.append("")
-            lines.append(_equations(block) if isinstance(block, Equations) else _table(block))
+            if isinstance(block, MatrixEquation):
+                lines.append(matrix_equation(block))
+            else:
+                lines.append(_equations(block) if isinstance(block, Equations) else _table(block))
             blank_after = True
     return "\n".join(lines)
 
@@ -81,6 +86,41 @@ def matrix_lines(rows: list) -> list[str]:
     """A matrix of formatted numbers as bracketed rows, each column right-aligned."""
     widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
     return ["[ " + "  ".join(c.rjust(widths[j]) for j, c in enumerate(r)) + " ]" for r in rows]
+
+
+def _beside(pieces: list) -> list[str]:
+    """Formulas (one line) and matrices (one line per row) set side by side, the formulas on the
+    middle row of the tallest matrix."""
+    boxes = [matrix_lines(p.rows) if isinstance(p, Matrix) else [p.text] for p in pieces]
+    height = max(len(b) for b in boxes)
+    middle = (height - 1) // 2
+    lines = [""] * height
+    for box in boxes:
+        top = middle - (len(box) - 1) // 2
+        w = max(width(line) for line in box)
+        for r in range(height):
+            k = r - top
+            lines[r] += _pad(box[k] if 0 <= k < len(box) else "", w)
+    return lines
+
+
+def matrix_equation(block: MatrixEquation) -> str:
+    """``lhs = side = …`` with its matrices drawn as bracketed rows, then its note on the next line."""
+    separator = [_Literal(" = ")]
+    pieces: list = []
+    for k, side in enumerate(block.sides):
+        pieces += (separator if k else []) + list(side)
+    lines = ["  " + line.rstrip() for line in _beside(pieces)]
+    if block.note:
+        lines.append("    " + text_of(block.note))
+    return "\n".join(lines)
+
+
+class _Literal:
+    """Text set between the pieces of an equation (``=``), shown like a one-line formula."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 def matrices_body(block: Matrices) -> str:
