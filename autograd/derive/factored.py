@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from autograd.derive.accumulate import collapsed_edges, rounded_routes
 from autograd.derive.document import Explanation
-from autograd.derive.formula import ADD, MINUS, MUL, Formula, as_number, derivative, equals, paren, product, sum_of
+from autograd.derive.formula import Formula, as_number, derivative, equals
 from autograd.derive.model import GRADIENT, LOCAL, UPSTREAM, Equations, Line, Quantity, text_of
+from autograd.derive.terms import factor_formula, multiplied_numbers, product_symbols, rounded_sum, sum_formula
 from autograd.derive.view import GraphView, finish
 from autograd.value import Value
 
@@ -136,7 +137,7 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
                 continue
             shown.add((kc, kp))
             d, routes = plan.factor(kc, kp)
-            formula = sum_of([product([g.partial(nd, s) for nd, s in r]) for r in routes]) if routes else None
+            formula = factor_formula(g, g.order[kc], g.order[kp], routes)
             if formula is not None and as_number(formula.text) is not None:
                 formula = None
             note = [] if routes is not None else ["through unnamed nodes (too many or too long routes to write out)"]
@@ -179,18 +180,18 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
         terms = [term(kc, plan.kw) for kc, _, _ in plan.consumers[plan.kw]]
         rows = local_rows([e for t in terms for e in t.edges])
         exact = sum(t.exact for t in terms)
-        value = _rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if round_steps else exact
-        heading = Line([equals(total, _sum_formula([_product_symbols(t.symbols()) for t in terms]))])
-        closing = Line([equals(total, _sum_formula([_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(terms)]),
-                               g.number(value))])
+        value = rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if round_steps else exact
+        heading = Line([equals(total, sum_formula([product_symbols(t.symbols()) for t in terms]))])
+        summed = sum_formula([multiplied_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(terms)])
+        closing = Line([equals(total, summed, g.number(value))])
         inputs = tuple(s for t in terms for s in t.symbols())
     else:
         t = term(None, plan.kw)
         rows = local_rows(t.edges)
         value = rounded_product(t.numbers)
         symbols = t.symbols()
-        heading = Line([equals(total, _product_symbols(symbols))])
-        shown_numbers = [_numbers(t.numbers, g)] if len(t.numbers) > 1 else []
+        heading = Line([equals(total, product_symbols(symbols))])
+        shown_numbers = [multiplied_numbers(t.numbers, g)] if len(t.numbers) > 1 else []
         closing = Line([equals(total, *shown_numbers, g.number(value))])
         inputs = tuple(symbols)
         exact = t.exact
@@ -224,15 +225,15 @@ def _anchor_blocks(g, plan, ka, symbol, term, local_rows, rounded_product, quant
         rows = local_rows([e for t in shown for e in t.edges])
         if rows:
             blocks.append(Equations(rows, ["factor", "formula", "value"]))
-        value = _rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if plan.round_steps else exact
-        symbolic = [_product_symbols(t.symbols()) for t in shown]
-        numeric = [_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(shown)]
+        value = rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if plan.round_steps else exact
+        symbolic = [product_symbols(t.symbols()) for t in shown]
+        numeric = [multiplied_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(shown)]
         note: list = []
         if len(terms) > _WIDEST_SUM:
             symbolic.insert(2, Formula("…", r"\ldots"))
             numeric.insert(2, Formula("…", r"\ldots"))
             note = [f"({len(terms)} terms)"]
-        blocks.append(Equations([([symbol, _sum_formula(symbolic)], []), ([None, _sum_formula(numeric)], []),
+        blocks.append(Equations([([symbol, sum_formula(symbolic)], []), ([None, sum_formula(numeric)], []),
                                  ([None, g.number(value)], note)], ["gradient", "sum over what it feeds"]))
         inputs = tuple(s for t in shown for s in t.symbols())
     plan.rounded[ka] = value
@@ -275,25 +276,3 @@ def _branch_prose(g: GraphView, plan: _Plan, name) -> list:
     pieces.append(". Each such node's gradient is a sum over what it feeds; it is computed once, from the top "
                   "down, and the chain goes on from there.")
     return pieces
-
-
-def _product_symbols(symbols: list[Formula]) -> Formula:
-    return Formula(" · ".join(s.text for s in symbols), r" \cdot ".join(s.latex for s in symbols), MUL)
-
-
-def _numbers(values: list[float], g: GraphView, lead: bool = False) -> Formula:
-    """Numbers multiplied: a negative factor in parentheses unless it leads the whole expression."""
-    shown = [g.number(x) for x in values]
-    shown = [paren(s) if s.text.startswith(MINUS) and (k or lead) else s for k, s in enumerate(shown)]
-    return Formula(" · ".join(s.text for s in shown), r" \cdot ".join(s.latex for s in shown), MUL)
-
-
-def _sum_formula(terms: list[Formula]) -> Formula:
-    return Formula(" + ".join(t.text for t in terms), " + ".join(t.latex for t in terms), MUL if len(terms) == 1 else ADD)
-
-
-def _rounded_sum(g: GraphView, values: list[float]) -> float:
-    total = 0.0
-    for x in values:
-        total = g.round(total + x)
-    return total
