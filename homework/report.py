@@ -13,6 +13,7 @@ import numpy as np
 
 from autograd import explain, forward_table, notation as names
 from autograd import trace as backward_trace
+from autograd.derive.factored import Shortcut
 from autograd.derive.formula import Formula
 from autograd.derive.model import Heading, Items, Matrices, Nested, Prose
 from autograd.render import latex, markdown, text
@@ -64,7 +65,31 @@ def _update_line(name: str, old: float, grad: float, new: float, lr: str, digits
     return f"{name} ← {_number(old, digits)} − {lr} · ({_number(grad, digits)}) = {shown}"
 
 
-def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = False, trace: bool = False) -> list:
+def fused_output_errors(solution) -> dict:
+    """The output units' error terms ∂ℓ/∂zᵢ in closed form where softmax meets cross-entropy and the
+    target sums to 1 (ŷᵢ − yᵢ), as shortcuts for the chain-rule derivations; {} for any other pair.
+    The condition is the one the layer-level derivation states (nn.backprop.output_error)."""
+    problem, layer = solution.problem, solution.net.layers[-1]
+    pair = (problem.activation_names[-1], problem.loss)
+    if pair not in (("softmax", "cross_entropy_from_probabilities"), ("identity", "cross_entropy")):
+        return {}
+    targets = list(problem.y)
+    if len(targets) != len(layer.last_pre) or abs(sum(targets) - 1.0) > 1e-12:
+        return {}
+    note = "softmax with cross-entropy, Σy = 1"
+    out = {}
+    for i, (z, y_hat) in enumerate(zip(layer.last_pre, layer.last_post), start=1):
+        y = Formula(f"y{names.SUBSCRIPT[str(i)] if i < 10 else '_' + str(i)}", f"y_{{{i}}}")
+        if pair[0] == "softmax":
+            predicted = Formula(names.to_text(y_hat.label), names.to_latex(y_hat.label))
+        else:
+            predicted = Formula(f"softmax({names.to_text(z.label)}, …)ᵢ", rf"\operatorname{{softmax}}(z)_{{{i}}}")
+        out[z] = Shortcut(Formula(f"{predicted.text} − {y.text}", f"{predicted.latex} - {y.latex}"), note)
+    return out
+
+
+def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = False, trace: bool = False,
+          unfused: bool = False) -> list:
     """The worked solution of a `homework.solution.Solution` as document parts."""
     problem, net = solution.problem, solution.net
     out: list = []
@@ -116,7 +141,7 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
         out.append(Heading("Chain-rule derivations"))
         for w in solution.wrt:
             out.append(Nested(explain(solution.loss, w, digits=digits, round_steps=round_steps, forward=False,
-                                      paths=paths)))
+                                      paths=paths, shortcuts=None if unfused else fused_output_errors(solution))))
     if trace:
         out.append(Heading("The backward pass, node by node"))
         out.append(Nested(backward_trace(solution.loss, digits=digits)))
@@ -144,8 +169,8 @@ def layer_level(solution, digits: int = 4) -> list:
 
 
 def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = False, paths: bool = False,
-           trace: bool = False) -> str:
+           trace: bool = False, unfused: bool = False) -> str:
     """The worked solution in ``fmt`` (text, markdown or latex: a complete document)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    return _RENDERERS[fmt](parts(solution, digits, round_steps, paths, trace))
+    return _RENDERERS[fmt](parts(solution, digits, round_steps, paths, trace, unfused))

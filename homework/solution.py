@@ -43,7 +43,7 @@ class Solution:
     loss_description: str
 
     def render(self, fmt: str = "text", digits: int | None = None, round_steps: bool = False, paths: bool = False,
-               trace: bool = False) -> str:
+               trace: bool = False, unfused: bool = False) -> str:
         """The whole solution as ``"text"``, ``"markdown"`` or ``"latex"`` (a complete document).
 
         Args:
@@ -52,8 +52,11 @@ class Solution:
             round_steps: also recompute every step from rounded numbers, as by hand.
             paths: list every path of a chain-rule derivation instead of factoring at branch points.
             trace: add the backward pass node by node, as the engine runs it.
+            unfused: with softmax and cross-entropy, derive ∂ℓ/∂z through the softmax's partials instead
+                of starting from its closed form ŷ − y.
         """
-        return render(self, fmt, self.problem.digits if digits is None else digits, round_steps, paths, trace)
+        return render(self, fmt, self.problem.digits if digits is None else digits, round_steps, paths, trace,
+                      unfused)
 
     def drawing(self, highlight: Value | None = None, **options):
         """The graph of the loss, clustered by layer, with the paths of every requested derivative

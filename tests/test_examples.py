@@ -71,5 +71,5 @@ def test_seed003_formulas_for_L_1_to_5(capsys):
     assert r["C"] == pytest.approx(math.log1p(math.exp(0.392)), rel=1e-12)
     out = capsys.readouterr().out
     # (z₁)₁ feeds both units of layer 2: its gradient is computed once, as a sum over both
-    assert "The paths split at (z₁)₁, which feeds (f₂)₁ and (f₂)₂." in out
+    assert "The paths split at (z₁)₁, which feeds (f₂)₁ and (f₂)₂: its gradient is the sum" in out
     assert "check: the engine's (z₁)₁.grad = 0.5968 ✓" in out

@@ -50,14 +50,14 @@ def test_seed001_computes_the_gradient_at_the_branch_point_once_then_goes_on():
     e = explain(s.loss, w, forward=False)
     text = str(e)
     h1 = s.net.layers[0].last_post[0]
-    assert "The paths split at h₁, which feeds z⁽²⁾₁ and z⁽²⁾₂." in text
+    assert "The paths split at h₁, which feeds z⁽²⁾₁ and z⁽²⁾₂: its gradient is the sum" in text
     # ∂ℓ/∂h₁ is one step: the sum over h₁'s two consumers, evaluated and checked
     assert "∂ℓ/∂h₁ = ∂ℓ/∂ŷ₂ · ∂ŷ₂/∂z⁽²⁾₁ · ∂z⁽²⁾₁/∂h₁ + ∂ℓ/∂ŷ₂ · ∂ŷ₂/∂z⁽²⁾₂ · ∂z⁽²⁾₂/∂h₁" in text
     assert "check: the engine's h₁.grad = -0.1528 ✓" in text
     upstream = [q for q in e.quantities if q.kind == UPSTREAM]
     assert [q.wrt for q in upstream] == [h1] and upstream[0].value == pytest.approx(h1.grad, rel=1e-12)
     # relu(z) + sin(z) is one function with one derivative, not two paths
-    assert "∂h₁/∂z⁽¹⁾₁     = [z⁽¹⁾₁ > 0] + cos(z⁽¹⁾₁) = 1.219" in text
+    assert "∂h₁/∂z⁽¹⁾₁     = f′(z⁽¹⁾₁) = [z⁽¹⁾₁ > 0] + cos(z⁽¹⁾₁) = 1.219" in text
     assert text.count("∂h₁/∂z⁽¹⁾₁     =") == 1 and "path" not in text.replace("The paths split", "")
     assert "dℓ/d(W₁)₁₁ = -0.1528 · 1.219 · 1 = -0.1862" in text
     assert e.value == pytest.approx(w.grad, rel=1e-12)
@@ -206,3 +206,22 @@ def test_unused_argument_and_two_slots_of_one_node():
     loss = (z * z).named("L")
     loss.backward()
     assert explain(loss, x).value == pytest.approx(x.grad)
+
+
+def test_softmax_with_cross_entropy_starts_from_y_hat_minus_y_unless_unfused(capsys):
+    out = run(capsys, "solve", "seed001")
+    assert "Known in closed form (softmax with cross-entropy, Σy = 1):" in out
+    assert "∂ℓ/∂z⁽²⁾₁ = ŷ₁ − y₁ = 0.2182" in out and "∂ℓ/∂z⁽²⁾₂ = ŷ₂ − y₂ = -0.2182" in out
+    assert "∂ℓ/∂h₁ = ∂ℓ/∂z⁽²⁾₁ · ∂z⁽²⁾₁/∂h₁ + ∂ℓ/∂z⁽²⁾₂ · ∂z⁽²⁾₂/∂h₁" in out
+    assert "∂h₁/∂z⁽¹⁾₁     = f′(z⁽¹⁾₁) = [z⁽¹⁾₁ > 0] + cos(z⁽¹⁾₁) = 1.219" in out
+    unfused = run(capsys, "solve", "seed001", "--unfused")
+    assert "Known in closed form" not in unfused and "∂ℓ/∂ŷ₂" in unfused
+    assert unfused.count("check: the engine's (W₁)₁₁.grad = -0.1862 ✓") == 1
+
+
+def test_no_closed_form_when_the_target_does_not_sum_to_one():
+    from homework import loads, builtin_text
+    from homework.report import fused_output_errors
+    text = builtin_text("seed001").replace("y = [0, 1]", "y = [0.5, 0.7]")
+    assert fused_output_errors(loads(text).solve()) == {}
+    assert len(fused_output_errors(load("seed001").solve())) == 2

@@ -165,15 +165,19 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
             value = g.round(value * x) if round_steps else value * x
         return value
 
-    # The nodes computed on their own, from the root down.
-    if plan.anchors:
+    # Gradients known in closed form first, then the branch points from the root down.
+    given = sorted(k for k in plan.anchors if id(g.order[k]) in shortcuts)
+    if given:
+        blocks.extend(_given_blocks(g, plan, given, upstream_symbol, quantities))
+    branches = [k for k in plan.anchors if id(g.order[k]) not in shortcuts]
+    if branches:
         blocks.append(Line([]))
-        blocks.append(Line(_branch_prose(g, plan, name)))
-    for ka in plan.anchors:
+        blocks.append(Line(_branch_prose(plan, branches, name)))
+    for ka in branches:
         if ka == plan.kw:
             continue  # wrt itself: its sum is the answer, written last
         blocks.extend(_anchor_blocks(g, plan, ka, upstream_symbol(ka), term, local_rows, rounded_product,
-                                     quantities, shortcuts))
+                                     quantities))
 
     # The answer.
     if plan.kw in plan.anchors and id(wrt) not in shortcuts:
@@ -207,35 +211,50 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
     return Explanation("explain", value, blocks, exact=exact, method="factored", quantities=quantities)
 
 
-def _anchor_blocks(g, plan, ka, symbol, term, local_rows, rounded_product, quantities, shortcuts) -> list:
+def _given_blocks(g: GraphView, plan: _Plan, given: list, upstream_symbol, quantities) -> list:
+    """The gradients known in closed form: one line each, their reason once, the engine's check."""
+    notes = [plan.shortcuts[id(g.order[k])].note for k in given]
+    shared = notes[0] if len(set(notes)) == 1 else ""
+    rows, checks = [], []
+    for k, note in zip(given, notes):
+        node, exact = g.order[k], plan.delta[k]
+        value = g.round(exact) if plan.round_steps else exact
+        symbol = upstream_symbol(k)
+        rows.append(([symbol, plan.shortcuts[id(node)].formula, g.number(value)], [f"({note})"] if note and not shared else []))
+        plan.rounded[k] = value
+        engine = node.grad if node.parents else None
+        quantities.append(Quantity(UPSTREAM, symbol, value, exact, g.root, node, engine, ()))
+        if engine is not None:
+            checks.append(_check_pieces(g, node, exact))
+    prose = ["Known in closed form", f" ({shared})" if shared else "", ":"]
+    blocks = [Line([]), Line(prose), Equations(rows, ["gradient", "formula", "value"])]
+    for pieces in checks:
+        blocks.append(Line(pieces))
+    return blocks
+
+
+def _anchor_blocks(g, plan, ka, symbol, term, local_rows, rounded_product, quantities) -> list:
     """The blocks computing one node's upstream gradient: the factors it needs, then the sum."""
     node = g.order[ka]
     exact = plan.delta[ka]
     blocks: list = [Line([])]
-    given = shortcuts.get(id(node))
-    if given is not None:
-        value = g.round(exact) if plan.round_steps else exact
-        note = [f"({given.note})"] if given.note else []
-        blocks.append(Equations([([symbol, given.formula, g.number(value)], note)], ["gradient", "formula", "value"]))
-        inputs: tuple = ()
-    else:
-        terms = [term(kc, ka) for kc, _, _ in plan.consumers[ka]]
-        # a wide sum shows its first two terms, "…" and its last, and only their factors
-        shown = terms if len(terms) <= _WIDEST_SUM else terms[:2] + terms[-1:]
-        rows = local_rows([e for t in shown for e in t.edges])
-        if rows:
-            blocks.append(Equations(rows, ["factor", "formula", "value"]))
-        value = rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if plan.round_steps else exact
-        symbolic = [product_symbols(t.symbols()) for t in shown]
-        numeric = [multiplied_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(shown)]
-        note: list = []
-        if len(terms) > _WIDEST_SUM:
-            symbolic.insert(2, Formula("…", r"\ldots"))
-            numeric.insert(2, Formula("…", r"\ldots"))
-            note = [f"({len(terms)} terms)"]
-        blocks.append(Equations([([symbol, sum_formula(symbolic)], []), ([None, sum_formula(numeric)], []),
-                                 ([None, g.number(value)], note)], ["gradient", "sum over what it feeds"]))
-        inputs = tuple(s for t in shown for s in t.symbols())
+    terms = [term(kc, ka) for kc, _, _ in plan.consumers[ka]]
+    # a wide sum shows its first two terms, "…" and its last, and only their factors
+    shown = terms if len(terms) <= _WIDEST_SUM else terms[:2] + terms[-1:]
+    rows = local_rows([e for t in shown for e in t.edges])
+    if rows:
+        blocks.append(Equations(rows, ["factor", "formula", "value"]))
+    value = rounded_sum(g, [rounded_product(t.numbers) for t in terms]) if plan.round_steps else exact
+    symbolic = [product_symbols(t.symbols()) for t in shown]
+    numeric = [multiplied_numbers(t.numbers, g, lead=k > 0) for k, t in enumerate(shown)]
+    note: list = []
+    if len(terms) > _WIDEST_SUM:
+        symbolic.insert(2, Formula("…", r"\ldots"))
+        numeric.insert(2, Formula("…", r"\ldots"))
+        note = [f"({len(terms)} terms)"]
+    blocks.append(Equations([([symbol, sum_formula(symbolic)], []), ([None, sum_formula(numeric)], []),
+                             ([None, g.number(value)], note)], ["gradient", "sum over what it feeds"]))
+    inputs = tuple(s for t in shown for s in t.symbols())
     plan.rounded[ka] = value
     engine = node.grad if node.parents else None
     quantities.append(Quantity(UPSTREAM, symbol, value, exact, g.root, node, engine, inputs))
@@ -257,22 +276,22 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-12 + 1e-9 * max(abs(a), abs(b))
 
 
-def _branch_prose(g: GraphView, plan: _Plan, name) -> list:
+def _branch_prose(plan: _Plan, branches: list, name) -> list:
     """Where the paths split, and that each split node's gradient is computed once."""
     pieces: list = []
-    for k, ka in enumerate(plan.anchors):
-        node = g.order[ka]
+    for k, ka in enumerate(branches):
         pieces.append("The paths split at " if k == 0 else ", and at ")
         pieces.append(name(ka))
-        if id(node) in plan.shortcuts:
-            pieces.append(", whose gradient is known in closed form")
-            continue
         pieces.append(", which feeds ")
         feeds = [name(kc) for kc, _, _ in plan.consumers[ka]]
         for j, f in enumerate(feeds):
             if j:
                 pieces.append(" and " if j == len(feeds) - 1 else ", ")
             pieces.append(f)
-    pieces.append(". Each such node's gradient is a sum over what it feeds; it is computed once, from the top "
-                  "down, and the chain goes on from there.")
+    if len(branches) == 1:
+        pieces.append(": its gradient is the sum over what it feeds, computed once, and the chain goes on "
+                      "from there.")
+    else:
+        pieces.append(": the gradient of each is the sum over what it feeds, computed once, from the top "
+                      "down, and the chain goes on from there.")
     return pieces

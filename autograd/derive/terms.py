@@ -18,7 +18,13 @@ def factor_formula(g: GraphView, top: Value, bottom: Value, routes) -> Formula |
     if not routes:
         return None
     if any(len(r) > 1 for r in routes) and function_of(top, bottom, routes):
-        return symbolic.from_graph(top, bottom).formula(at=g.name(bottom), output=g.name(top))
+        f = symbolic.from_graph(top, bottom)  # a whole function of bottom, one factor
+        at = g.name(bottom)
+        formula = f.formula(at=at, output=g.name(top))
+        if len(routes) == 1:
+            return formula
+        prime = f.prime(at)  # several terms, such as relu(z) + sin(z): named f′(z), one function
+        return Formula(f"{prime.text} = {formula.text}", f"{prime.latex} = {formula.latex}", ADD)
     return sum_of([product([g.partial(nd, s) for nd, s in r]) for r in routes])
 
 

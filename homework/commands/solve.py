@@ -24,6 +24,9 @@ def add_to(commands) -> None:
     solve.add_argument("--paths", action="store_true",
                        help="in the chain-rule derivations, list every path as its own product instead of "
                             "factoring at branch points")
+    solve.add_argument("--unfused", action="store_true",
+                       help="with softmax and cross-entropy, derive ∂ℓ/∂z through the softmax instead of "
+                            "starting from ∂ℓ/∂z = ŷ − y")
     solve.add_argument("--trace", action="store_true",
                        help="also show the backward pass node by node, as the engine runs it")
     solve.add_argument("--round-steps", action="store_true",
@@ -41,7 +44,7 @@ def run(args) -> int:
     problem = load(args.problem)
     solution = problem.solve()
     text = solution.render(args.format, args.digits, round_steps=args.round_steps, paths=args.paths,
-                           trace=args.trace)
+                           trace=args.trace, unfused=args.unfused)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
