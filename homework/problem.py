@@ -33,6 +33,7 @@ class Problem:
     learning_rate: float
     derivatives: list[str] = field(default_factory=list)
     digits: int = 4
+    questions: list = field(default_factory=list)  # homework.questions.Question, in the sheet's order
 
     def build(self) -> MLP:
         """The network with the sheet's weights."""

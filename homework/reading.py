@@ -47,6 +47,8 @@ from importlib import resources
 from pathlib import Path
 
 from autograd.expression import ExpressionError, activation as formula_activation
+from autograd import notation as names
+from homework import questions
 from homework.errors import ProblemError
 from homework.loss_kinds import LOSSES
 from homework.problem import Problem
@@ -54,7 +56,7 @@ from nn import activations as _activations
 from nn import naming as _naming
 from nn.conventions import WX_B, convention as _convention
 
-_TOP_KEYS = {"title", "notes", "network", "layer", "data", "loss", "training", "explain"}
+_TOP_KEYS = {"title", "notes", "network", "layer", "data", "loss", "training", "explain", "questions"}
 _SECTION_KEYS = {
     "network": {"convention", "notation"},
     "layer": {"weights", "biases", "activation"},
@@ -242,9 +244,14 @@ def loads(text: str, source: str = "<problem>") -> Problem:
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ProblemError(f"{source}: [explain] digits: expected a whole number from 1 to 17, got {digits!r}")
 
+    asked = questions.read(source, doc.get("questions"))
+    for q in asked:  # a derivative a question asks for is explained, and highlighted in drawings
+        for name in q.wrt if q.ask == "derivative" else ():
+            if all(names.to_text(name) != names.to_text(d) for d in derivatives):
+                derivatives.append(name)
     problem = Problem(source, title, notes, conv, notation, weights,
                       biases if any(b is not None for b in biases) else None, acts, act_names, x, y, kind, lr,
-                      derivatives, digits)
+                      derivatives, digits, asked)
     problem.build()  # shapes are checked now, so a bad file fails on loading with the key named
     return problem
 

@@ -9,13 +9,14 @@ The numbers come from the recorded graph; the formulas from the rule table, in t
 
 from __future__ import annotations
 
-import numpy as np
 
 from autograd import explain, forward_table, notation as names
 from autograd import trace as backward_trace
 from autograd.derive.factored import Shortcut
 from autograd.derive.formula import Formula
-from autograd.derive.model import Heading, Items, Matrices, Nested, Prose
+from autograd.derive.model import Heading, Items, Nested, Prose
+from homework import answers
+from homework.sections import derivative_name, matrices, number, update_parts
 from autograd.render import latex, markdown, text
 from nn.backprop import layer_derivation
 
@@ -23,46 +24,14 @@ FORMATS = ("text", "markdown", "latex")
 _RENDERERS = {"text": text.report, "markdown": markdown.report, "latex": latex.report}
 
 
-def _number(x: float, digits: int) -> str:
-    return names.format_number(float(x), digits)
 
 
-def _derivative_name(of: str, wrt: str) -> str:
-    return f"d{of}/d{wrt}"
 
 
-def _matrices(rows: list, digits: int, before: dict | None = None) -> Matrices:
-    """``[(Unicode name, LaTeX name, matrix)]`` as a `Matrices` block of formatted numbers; with
-    ``before`` (the same matrices by name, before a step), each entry gets the digits that show how
-    it changed."""
-    out = []
-    for key, (t, tex, m) in zip(before or [None] * len(rows), rows):
-        m = np.atleast_2d(m)
-        old = np.atleast_2d(before[key]) if before else m
-        out.append((Formula(t, tex), [[_number(x, visible_digits([a], [x], digits) if before else digits)
-                                        for a, x in zip(old_row, row)] for old_row, row in zip(old, m)]))
-    return Matrices(out)
 
 
-def visible_digits(before, after, digits: int, most: int = 12) -> int:
-    """The fewest significant digits, from ``digits`` up to ``most``, at which every entry the step
-    changed prints differently from before (a step of 0.001 · 0.07968 must not look like no step)."""
-    pairs = [(float(a), float(b)) for a, b in zip(np.ravel(before), np.ravel(after)) if a != b]
-    for d in range(digits, most + 1):
-        if all(names.round_number(a, d) != names.round_number(b, d) for a, b in pairs):
-            return d
-    return most
 
 
-def _update_line(name: str, old: float, grad: float, new: float, lr: str, digits: int) -> str:
-    """``θ ← θ − α · (g) = θ′   (Δθ = …)``, θ′ with the digits that show the change."""
-    step = new - old
-    if new == old:
-        shown = f"{_number(new, digits)}: θ′ = θ to double precision (Δθ = {_number(-float(lr) * grad, digits)} " \
-                f"is below what a double can add to {_number(old, digits)})"
-    else:
-        shown = f"{_number(new, visible_digits([old], [new], digits))}   (Δ{name} = {_number(step, digits)})"
-    return f"{name} ← {_number(old, digits)} − {lr} · ({_number(grad, digits)}) = {shown}"
 
 
 def fused_output_errors(solution) -> dict:
@@ -89,7 +58,7 @@ def fused_output_errors(solution) -> dict:
 
 
 def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = False, trace: bool = False,
-          unfused: bool = False) -> list:
+          unfused: bool = False, by_section: bool = False) -> list:
     """The worked solution of a `homework.solution.Solution` as document parts."""
     problem, net = solution.problem, solution.net
     out: list = []
@@ -110,67 +79,69 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
         bias = f", bias {layer.bias_name}" if layer.bias_name and problem.convention == "Wx+b" and layer.b is not None else ""
         lines.append(f"layer {layer.index}: {layer.weight_name} is {rows}×{cols}{bias}, activation {act}")
     lines.append(f"loss: {solution.loss_description}")
-    lines.append(f"input x = ({', '.join(_number(v, digits) for v in problem.x)}), "
-                 f"target y = ({', '.join(_number(v, digits) for v in problem.y)})")
+    lines.append(f"input x = ({', '.join(number(v, digits) for v in problem.x)}), "
+                 f"target y = ({', '.join(number(v, digits) for v in problem.y)})")
     out.append(Items(lines))
-    out.append(_matrices([(k, names.to_latex(k), m) for k, m in solution.before.items()], digits))
+    out.append(matrices([(k, names.to_latex(k), m) for k, m in solution.before.items()], digits))
+    layers = layer_derivation(net, problem.loss, problem.y, problem.x, digits=digits)
+    shortcuts = None if unfused else fused_output_errors(solution)
+    if problem.questions and not by_section:  # the sheet's questions, one by one, in its order
+        ctx = answers.Context(solution, digits, round_steps, paths, shortcuts, layers)
+        for q in problem.questions:
+            out.append(Heading(f"Question {q.label}" + (f": {q.text}" if q.text else "")))
+            out.extend(answers.answer(q, ctx))
+        asked = {id(ctx.node(q, n)) for q in problem.questions if q.ask == "derivative" for n in q.wrt}
+        others = [w for w in solution.wrt if id(w) not in asked]
+        if others:  # derivatives the file's [explain] lists beyond what the questions ask
+            out.append(Heading("Other chain-rule derivations"))
+            out.extend(Nested(explain(solution.loss, w, digits=digits, round_steps=round_steps, forward=False,
+                                      paths=paths, shortcuts=shortcuts)) for w in others)
+        if trace:
+            out.append(Heading("The backward pass, node by node"))
+            out.append(Nested(backward_trace(solution.loss, digits=digits)))
+        return out
 
     # Forward -----------------------------------------------------------------------------------
     out.append(Heading("Forward pass"))
     out.append(Nested(forward_table(solution.loss, given=False, digits=digits, round_steps=round_steps,
                                     also=solution.outputs)))
-    outs = ", ".join(f"{v.label} = {_number(v.data, digits)}" for v in solution.outputs)
-    out.append(Prose(f"Output: {outs}. Loss: {loss_name} = {_number(solution.loss.data, digits)}."))
+    outs = ", ".join(f"{v.label} = {number(v.data, digits)}" for v in solution.outputs)
+    out.append(Prose(f"Output: {outs}. Loss: {loss_name} = {number(solution.loss.data, digits)}."))
 
     # Backward ----------------------------------------------------------------------------------
     out.append(Heading("Backward pass"))
     out.append(Prose(f"The gradient of {loss_name} with respect to every parameter, laid out like the parameter:"))
-    out.append(_matrices([(_derivative_name(loss_name, k), f"\\frac{{\\partial {names.to_latex(loss_name)}}}"
+    out.append(matrices([(derivative_name(loss_name, k), f"\\frac{{\\partial {names.to_latex(loss_name)}}}"
                            f"{{\\partial {names.to_latex(k)}}}", g) for k, g in solution.grads.items()], digits))
     deltas = []
     for layer, ds in zip(net.layers, solution.deltas):
-        deltas.append(", ".join(f"{_derivative_name(loss_name, z.label)} = {_number(d, digits)}"
+        deltas.append(", ".join(f"{derivative_name(loss_name, z.label)} = {number(d, digits)}"
                                 for z, d in zip(layer.last_pre, ds)))
     out.append(Prose("Error terms δ (the gradient of the loss with respect to each pre-activation), layer by layer:"))
     out.append(Items(deltas))
 
-    out.extend(layer_level(solution, digits))
+    out += [Heading("Error terms and gradients, layer by layer"), Nested(layers)]
 
     # Chain rule --------------------------------------------------------------------------------
     if solution.wrt:
         out.append(Heading("Chain-rule derivations"))
         for w in solution.wrt:
             out.append(Nested(explain(solution.loss, w, digits=digits, round_steps=round_steps, forward=False,
-                                      paths=paths, shortcuts=None if unfused else fused_output_errors(solution))))
+                                      paths=paths, shortcuts=shortcuts)))
     if trace:
         out.append(Heading("The backward pass, node by node"))
         out.append(Nested(backward_trace(solution.loss, digits=digits)))
 
-    # Update ------------------------------------------------------------------------------------
-    lr = _number(problem.learning_rate, digits)
     out.append(Heading("One gradient-descent step"))
-    out.append(Prose(f"θ ← θ − {lr} · d{loss_name}/dθ for every parameter θ (learning rate {lr}), "
-                     f"a change of Δθ = −{lr} · d{loss_name}/dθ:"))
-    out.append(_matrices([(f"Δ{k}", f"\\Delta {{{names.to_latex(k)}}}", solution.after[k] - m)
-                          for k, m in solution.before.items()], digits))
-    out.append(_matrices([(f"{k} (new)", f"{{{names.to_latex(k)}}}^{{\\text{{new}}}}", m)
-                          for k, m in solution.after.items()], digits, before=solution.before))
-    if solution.steps:
-        out.append(Items([_update_line(w.label, old, g, new, lr, digits) for w, old, g, new in solution.steps]))
+    out.extend(update_parts(solution, digits))
     return out
 
 
-def layer_level(solution, digits: int = 4) -> list:
-    """The section "Error terms and gradients, layer by layer": the output error, the δ recursion,
-    the parameter gradients and the closed forms in matrix form, each line checked against the engine."""
-    problem = solution.problem
-    derivation = layer_derivation(solution.net, problem.loss, problem.y, problem.x, digits=digits)
-    return [Heading("Error terms and gradients, layer by layer"), Nested(derivation)]
 
 
 def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = False, paths: bool = False,
-           trace: bool = False, unfused: bool = False) -> str:
+           trace: bool = False, unfused: bool = False, by_section: bool = False) -> str:
     """The worked solution in ``fmt`` (text, markdown or latex: a complete document)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    return _RENDERERS[fmt](parts(solution, digits, round_steps, paths, trace, unfused))
+    return _RENDERERS[fmt](parts(solution, digits, round_steps, paths, trace, unfused, by_section))

@@ -41,9 +41,19 @@ class Solution:
     deltas: list
     steps: list  # (parameter, value before the step, gradient, value after) per explained parameter
     loss_description: str
+    updates: list  # the same for every parameter
+
+    def named_nodes(self) -> dict:
+        """Every named node of the solution's graph (its outputs included) by its Unicode name."""
+        found = {}
+        for root in (*self.outputs, self.loss):
+            for v in topological_order(root):
+                if v.label:
+                    found.setdefault(names.to_text(v.label), v)
+        return found
 
     def render(self, fmt: str = "text", digits: int | None = None, round_steps: bool = False, paths: bool = False,
-               trace: bool = False, unfused: bool = False) -> str:
+               trace: bool = False, unfused: bool = False, by_section: bool = False) -> str:
         """The whole solution as ``"text"``, ``"markdown"`` or ``"latex"`` (a complete document).
 
         Args:
@@ -54,9 +64,11 @@ class Solution:
             trace: add the backward pass node by node, as the engine runs it.
             unfused: with softmax and cross-entropy, derive ∂ℓ/∂z through the softmax's partials instead
                 of starting from its closed form ŷ − y.
+            by_section: the complete solution section by section, even when the problem lists the
+                sheet's questions (which are otherwise answered one by one, in the sheet's order).
         """
         return render(self, fmt, self.problem.digits if digits is None else digits, round_steps, paths, trace,
-                      unfused)
+                      unfused, by_section)
 
     def drawing(self, highlight: Value | None = None, **options):
         """The graph of the loss, clustered by layer, with the paths of every requested derivative
@@ -106,6 +118,7 @@ def solve(problem) -> Solution:
     SGD(twin, lr=problem.learning_rate).step()
     after = twin.matrices()
     new_value = {id(p): q.data for p, q in zip(net.parameters(), twin.parameters())}
-    steps = [(w, w.data, w.grad, new_value[id(w)]) for w in wrt if id(w) in new_value]
+    updates = [(p, p.data, p.grad, new_value[id(p)]) for p in net.parameters()]
+    steps = [step for w in wrt for step in updates if step[0] is w]
     describe = describe.replace("ℓ", loss.label, 1)  # in the sheet's name for the loss
-    return Solution(problem, net, outputs, loss, wrt, before, grads, after, deltas, steps, describe)
+    return Solution(problem, net, outputs, loss, wrt, before, grads, after, deltas, steps, describe, updates)

@@ -119,8 +119,8 @@ def test_the_update_shows_the_change_even_when_it_is_tiny(capsys):
 
 
 def test_an_update_below_double_precision_says_so():
-    from homework.report import _update_line
-    line = _update_line("w", 1e20, 1.0, 1e20, "0.001", 4)
+    from homework.sections import update_line
+    line = update_line("w", 1e20, 1.0, 1e20, "0.001", 4)
     assert "θ′ = θ to double precision" in line
 
 

@@ -103,8 +103,9 @@ def test_broken_files_name_the_file_the_key_and_the_fix(text, fragments):
 def test_derivatives_of_named_nodes_other_than_parameters():
     text = SEED002.replace('derivatives = ["W^2_{11}", "W^1_{21}"]', 'derivatives = ["alpha^1_1", "x_1", "W1_21"]')
     s = loads(text).solve()
-    assert [w.label for w in s.wrt] == ["α¹₁", "x₁", "W¹₂₁"]
-    assert [w.label for w, *_ in s.steps] == ["W¹₂₁"]  # only parameters take a step
+    # the file's own list, then what its questions ask for beyond it (question 2.4: dℓ/dW²₁₁)
+    assert [w.label for w in s.wrt] == ["α¹₁", "x₁", "W¹₂₁", "W²₁₁"]
+    assert [w.label for w, *_ in s.steps] == ["W¹₂₁", "W²₁₁"]  # only parameters take a step
     assert "dℓ/dα¹₁ = ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁" in s.render()
 
 

@@ -81,6 +81,36 @@ def forward_section(g: GraphView, small: int = 16) -> tuple[list, list]:
             Line([])], quantities
 
 
+def values(root: Value, nodes, *, digits: int = 4, mode: str = "sig", max_expr: int = 40) -> Explanation:
+    """The values of some nodes of root's graph as a student writes them down: each node's
+    definition in names, then in numbers, then its value (α¹₁ = W¹₁₁·1 + W¹₂₁·x₁ + … = −1·1 + … = 0).
+
+    Args:
+        root: the output whose graph holds the nodes (or that the nodes are outputs beside).
+        nodes: the Values to show, in the order given.
+        digits, mode, max_expr: as for `forward_table`.
+
+    Returns:
+        An `Explanation` with one `VALUE` quantity per node.
+    """
+    validate(root, digits, mode)
+    shown = _values(nodes, "nodes")
+    g = GraphView(root, digits, mode, max_expr, also=tuple(v for v in shown if v is not root))
+    rows, quantities = [], []
+    for v in shown:
+        symbol = g.name(v) if v.label or not v.parents else g.expression(v)
+        if v.parents:
+            definition, numbers = g.expression(v), g.substituted(v)
+            cells = [symbol, definition] + ([numbers] if numbers.text != definition.text else []) + [g.number(v.data)]
+        else:
+            cells = [symbol, g.number(v.data)]
+        rows.append((cells, []))
+        quantities.append(Quantity(VALUE, symbol, v.data, v.data, v, None, v.data))
+    blocks = [Equations(rows, ["node", "definition", "numbers", "value"])]
+    blocks.extend(g.legend([c.text for cells, _ in rows for c in cells]))
+    return Explanation("forward", shown[-1].data if shown else root.data, blocks, quantities=quantities)
+
+
 def _values(xs, what: str) -> list:
     xs = [xs] if isinstance(xs, Value) else list(xs)
     for x in xs:

@@ -60,6 +60,7 @@ class GraphView:
         self._names: dict[int, Formula] = {}
         self._args: dict[int, tuple[list, list[int]]] = {}
         self._filled: dict[int, list] = {}
+        self._numbers_view: GraphView | None = None
         self._rounded: dict[int, tuple[float, tuple[float, ...]]] | None = None
         # how many unnamed operations deep each node's expression would nest
         index, depth = self.index, [0] * len(self.order)
@@ -135,6 +136,14 @@ class GraphView:
         text = fill(lambda n, o: rule.expression(n), args, None, False, names)
         latex = fill(lambda n, o: rule.expression(n, latex=True), args, None, True, names)
         return from_text(text, latex)
+
+    def substituted(self, v: Value) -> Formula:
+        """The forward formula of ``v`` with the numbers of its named operands and leaves in place of
+        their names, as a student writes the step before the result: ``−1·1 + (−2)·2 + 1·5``, and
+        ``0.5·(1 − 0.1192)²`` for ℓ = 0.5·(1 − ŷ)²."""
+        if self._numbers_view is None:
+            self._numbers_view = _NumbersView(self)
+        return self._numbers_view.expression(v)
 
     def partial(self, v: Value, slot: int) -> Formula:
         """The formula of ∂v/∂(v.parents[slot]) from the rule table, in names."""
@@ -213,6 +222,19 @@ class GraphView:
         if more:
             blocks.append(Line(["(more nodes ⟨k⟩ are listed by forward_table(root, all_nodes=True))"]))
         return blocks
+
+class _NumbersView(GraphView):
+    """The same graph with every named node and leaf shown by its number, for `GraphView.substituted`."""
+
+    def __init__(self, view: GraphView) -> None:  # shares the order, nothing is walked again
+        self.__dict__.update(view.__dict__)
+        self._names, self._args, self._filled, self.placeholders = {}, {}, {}, {}
+
+    def name(self, v: Value) -> Formula:
+        if v.label or not v.parents:
+            return number(v.data, self.digits, self.mode)
+        return super().name(v)
+
 
 def _merged_order(roots: list) -> list:
     """One topological order of several roots' graphs together, each node once, the last root last.

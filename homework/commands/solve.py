@@ -24,6 +24,9 @@ def add_to(commands) -> None:
     solve.add_argument("--paths", action="store_true",
                        help="in the chain-rule derivations, list every path as its own product instead of "
                             "factoring at branch points")
+    solve.add_argument("--by-section", action="store_true",
+                       help="print the complete solution section by section, instead of answering the problem's "
+                            "[questions] one by one")
     solve.add_argument("--unfused", action="store_true",
                        help="with softmax and cross-entropy, derive ∂ℓ/∂z through the softmax instead of "
                             "starting from ∂ℓ/∂z = ŷ − y")
@@ -44,7 +47,7 @@ def run(args) -> int:
     problem = load(args.problem)
     solution = problem.solve()
     text = solution.render(args.format, args.digits, round_steps=args.round_steps, paths=args.paths,
-                           trace=args.trace, unfused=args.unfused)
+                           trace=args.trace, unfused=args.unfused, by_section=args.by_section)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

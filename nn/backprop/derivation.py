@@ -7,6 +7,7 @@ against the engine.
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import numpy as np
@@ -36,10 +37,14 @@ class LayerDerivation:
         output_error: the `nn.backprop.output_error.OutputError` (general chain and simplified form).
         run: the engine's numbers the lines were checked against (`nn.backprop.run.Run`).
         agrees: whether every evaluated line agrees with the engine.
+        sections: the blocks by part, for a solution that answers a sheet's questions one by one:
+            ``"network"``, ``"output_error"``, ``"recursion"``, ``"gradients"``, ``"closed_forms"``,
+            ``"identities"`` and each identity alone (``"identity a"``, ``"identity b"``, …).
     """
 
-    def __init__(self, blocks, deltas, weight_gradients, bias_gradients, output, run) -> None:
+    def __init__(self, blocks, deltas, weight_gradients, bias_gradients, output, run, sections=None) -> None:
         self.blocks = blocks
+        self.sections = sections or {}
         self.deltas = deltas
         self.weight_gradients = weight_gradients
         self.bias_gradients = bias_gradients
@@ -124,11 +129,13 @@ def layer_derivation(net, loss: str, target=None, x=None, *, samples: Sequence |
     out = output_error(names, net.layers[-1].activation.name, derivs[-1], loss, run.samples, scale, len(samples))
     out.values = out.simplified_values or out.general_values
     blocks: list = [_forward_lines(names, net, derivs)]
+    marks = {"network": 0}  # where each section starts in blocks
     if len(samples) > 1:
         blocks.append(Line([f"{len(samples)} samples, C = {'Σᵢ ℓᵢ' if scale == 1.0 else '(1/N) Σᵢ ℓᵢ'}: "
                             "the numbers below have one column per sample."]))
     # 1. The output error.
     z = names.pre(L)
+    marks["output_error"] = len(blocks)
     blocks += [Line([]), Line(["1. The output error ", names.delta(L), " = ", derivative(names.loss, z),
                         f" ({net.layers[-1].activation.name} output, loss {loss}):"])]
     rows = [([names.delta(L), out.general], ["the general chain"]),
@@ -155,16 +162,20 @@ def layer_derivation(net, loss: str, target=None, x=None, *, samples: Sequence |
                                         else " ✗ differs from the general chain"]))
     # 2. Back through the layers.
     hidden, deltas = hidden_errors(names, net, derivs, run.samples, run.weights, out.values, style)
+    marks["recursion"] = len(blocks)
     if hidden:
         blocks += [Line([]), Line(["2. Back through the layers, from the output down:"])]
         blocks.extend(hidden)
     # 3. Parameter gradients.
+    marks["gradients"] = len(blocks)
     blocks += [Line([]), Line([f"{3 if hidden else 2}. The parameter gradients:"])]
     blocks.extend(parameter_gradients(names, net, run.samples, deltas, run, style, l2, l2_half))
     # 4. Closed forms.
+    marks["closed_forms"] = len(blocks)
     blocks += [Line([]), Line([f"{4 if hidden else 3}. Unrolled, every layer's gradient from the output error:"])]
     blocks.extend(closed_forms(names, net, derivs, run.samples, out, run, style, l2, l2_half))
     show_identities = (is_identity_network(net) and len(samples) == 1) if identities_form is None else identities_form
+    marks["identities"] = len(blocks)
     if show_identities:
         blocks.extend(identities(names, net, derivs, run, style))
     weight_gradients, bias_gradients = [], []
@@ -174,4 +185,25 @@ def layer_derivation(net, loss: str, target=None, x=None, *, samples: Sequence |
         g = D @ H.T if layer.convention == WX_B else H @ D.T
         weight_gradients.append(g + (l2 if l2_half else 2 * l2) * run.weights[layer.index - 1])
         bias_gradients.append(D.sum(axis=1) if layer.b is not None else None)
-    return LayerDerivation(as_prose(blocks), deltas, weight_gradients, bias_gradients, out, run)
+    blocks = as_prose(blocks)
+    return LayerDerivation(blocks, deltas, weight_gradients, bias_gradients, out, run, _sections(blocks, marks))
+
+
+def _sections(blocks: list, marks: dict) -> dict:
+    """The blocks cut at the marks, and the identities cut again at their letters (a), (b), …; each
+    identity keeps the lines that open the identities (β_L = ∇l_y(a⁽ᴸ⁾)) and the one that closes them."""
+    starts = sorted(marks.items(), key=lambda kv: kv[1])
+    sections = {name: blocks[start:(starts[k + 1][1] if k + 1 < len(starts) else len(blocks))]
+                for k, (name, start) in enumerate(starts)}
+    part = sections.get("identities", [])
+    cuts = [k for k, b in enumerate(part) if isinstance(b, Line) and b.pieces and isinstance(b.pieces[0], str)
+            and re.match(r"\(([a-z])\) ", b.pieces[0])]
+    if cuts:
+        opening, closing = part[:cuts[0]], [b for b in part[cuts[-1]:] if isinstance(b, Line)
+                                              and b.pieces and str(b.pieces[0]).startswith("Here σ is")]
+        for k, start in enumerate(cuts):
+            letter = re.match(r"\(([a-z])\) ", part[start].pieces[0]).group(1)
+            end = cuts[k + 1] if k + 1 < len(cuts) else len(part)
+            body = [b for b in part[start:end] if b not in closing]
+            sections[f"identity {letter}"] = opening + body + closing
+    return sections
