@@ -128,12 +128,24 @@ def to_latex(name: str) -> str:
         i += 1
     out: list[str] = []
     plain = ""
+    base, seen = 0, ""  # where the current base begins in out, and the scripts it already carries
     for latex, is_plain in pieces + [("", False)]:
         if is_plain:
             plain += latex
             continue
-        out.append(_LATEX_WORD.sub(r"\\mathrm{\1}", plain))  # 'loss' is a name, not l·o·s·s
+        if plain:
+            base, seen = len(out), ""
+            out.append(_LATEX_WORD.sub(r"\\mathrm{\1}", plain))  # 'loss' is a name, not l·o·s·s
         plain = ""
+        mark = latex[:1] if latex[:2] in ("^{", "_{") else ""
+        if mark and mark in seen:
+            # a second superscript (α¹₁⁽²⁾, a sample's copy of α¹₁): TeX refuses x^{1}_{1}^{(2)}, so
+            # the name so far becomes the base of the new script: {α^{1}_{1}}^{(2)}
+            out[base:] = ["{" + "".join(out[base:]) + "}"]
+            seen = ""
+        elif not mark and latex:
+            base, seen = len(out), ""
+        seen += mark
         out.append(latex)
     return "".join(out)
 

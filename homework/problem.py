@@ -34,6 +34,16 @@ class Problem:
     derivatives: list[str] = field(default_factory=list)
     digits: int = 4
     questions: list = field(default_factory=list)  # homework.questions.Question, in the sheet's order
+    samples: list = field(default_factory=list)  # [(x, y), …] when the file gives several samples
+    reduction: str = "sum"  # how several samples' losses combine: "sum" or "mean"
+    l2: float = 0.0  # λ of an L2 term on the weights
+    l2_half: bool = True  # (λ/2)·ΣW² (gradient λW); False: λ·ΣW² (gradient 2λW)
+    l2_biases: bool = False  # whether the L2 term includes the biases (a separate b, or W's bias row)
+
+    @property
+    def all_samples(self) -> list:
+        """Every sample as (x, y), the one of a single-sample file included."""
+        return self.samples or [(self.x, self.y)]
 
     def build(self) -> MLP:
         """The network with the sheet's weights."""

@@ -9,14 +9,26 @@ out (homework.report), `Solution.drawing` draws its graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from autograd import Value, draw, notation as names, topological_order
+from autograd import Value, draw, notation as names, sum_values, topological_order
 from homework.errors import ProblemError
 from homework.loss_kinds import LOSSES
 from homework.report import render
-from nn import MLP
+from nn import MLP, losses
 from nn.optim import SGD
+
+
+@dataclass
+class SampleRun:
+    """One sample's pass through the network: its input leaves, each layer's pre-activations and
+    activations, its outputs and its loss (ℓ⁽ⁱ⁾ when there are several samples)."""
+
+    inputs: list
+    pre: list
+    post: list
+    outputs: list
+    loss: Value
 
 
 NEURON_VIEW_ABOVE = 24  # parameters; seed 003's 20 still read well one box per weight
@@ -42,6 +54,7 @@ class Solution:
     steps: list  # (parameter, value before the step, gradient, value after) per explained parameter
     loss_description: str
     updates: list  # the same for every parameter
+    runs: list = field(default_factory=list)  # one SampleRun per sample, in order
 
     def named_nodes(self) -> dict:
         """Every named node of the solution's graph (its outputs included) by its Unicode name."""
@@ -81,20 +94,62 @@ class Solution:
         options = {"view": view, "show_formulas": True, **options}
         return draw(self.loss, highlight=target, groups=self.net.graph_groups(self.loss), **options)
 
-def solve(problem) -> Solution:
-    """Forward pass, loss, backward pass and one gradient-descent step on a fresh network built from
-    ``problem`` (a `homework.problem.Problem`)."""
-    net = problem.build()
+def _sample_mark(i: int) -> str:
+    """The superscript that tells sample i's nodes apart: x₁⁽²⁾ is x₁ of sample 2."""
+    return "⁽" + str(i).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) + "⁾"
+
+
+def _forward(problem, net, i: int, x, y, several: bool):
+    """Sample i through the network and its loss; with several samples, its nodes are marked ⁽ⁱ⁾."""
+    where = f"[data] x, sample {i}" if several else "[data] x"
     try:
-        outputs = net(problem.x)
+        outputs = net(x)
     except (ValueError, TypeError) as e:
-        raise ProblemError(f"{problem.source}: [data] x: {e}") from None
+        raise ProblemError(f"{problem.source}: {where}: {e}") from None
     describe, make_loss = LOSSES[problem.loss]
     try:
-        loss = make_loss(outputs, problem.y).named(net.notation.loss_name())
+        loss = make_loss(outputs, y)
     except (ValueError, TypeError) as e:
-        raise ProblemError(f"{problem.source}: [data] y / [loss] kind = {problem.loss!r}: {e}") from None
+        where = f"[data] y, sample {i}" if several else "[data] y"
+        raise ProblemError(f"{problem.source}: {where} / [loss] kind = {problem.loss!r}: {e}") from None
+    run = SampleRun(list(net.last_inputs), [list(layer.last_pre) for layer in net.layers],
+                    [list(layer.last_post) for layer in net.layers], outputs, loss)
+    if several:
+        mark = _sample_mark(i)
+        for v in {id(v): v for v in run.inputs + [v for layer in run.pre + run.post for v in layer]}.values():
+            v.label = names.to_text(v.label) + mark
+        loss.label = names.to_text(net.notation.loss_name()) + mark
+    return run
+
+
+def _penalty(problem, net) -> Value:
+    """The L2 term over the weights (and the biases when asked), named R."""
+    params = []
+    for layer in net.layers:
+        rows = layer.W[1:] if (layer.bias_row and layer.convention != "Wx+b" and not problem.l2_biases) else layer.W
+        params += [w for row in rows for w in row]
+        if layer.b is not None and problem.l2_biases:
+            params += list(layer.b)
+    return losses.l2(params, problem.l2, half=problem.l2_half, label="R")
+
+
+def solve(problem) -> Solution:
+    """Forward pass, loss, backward pass and one gradient-descent step on a fresh network built from
+    ``problem`` (a `homework.problem.Problem`): every sample through the same network, the losses
+    summed (or averaged) into one, an L2 term added when the problem has one."""
+    net = problem.build()
+    samples = problem.all_samples
+    several = len(samples) > 1
+    runs = [_forward(problem, net, i, x, y, several) for i, (x, y) in enumerate(samples, start=1)]
+    terms = [r.loss for r in runs]
+    if several:
+        data = sum_values(terms) if problem.reduction == "sum" else sum_values(terms) * (1.0 / len(terms))
+    else:
+        data = terms[0]
+    loss = data + _penalty(problem, net) if problem.l2 else data
+    loss.named(net.notation.loss_name())
     loss.backward()
+    solution_outputs = runs[0].outputs
     # A derivative is asked for by name: a parameter (W¹₂₁), or any named node of the graph,
     # such as a pre-activation (dℓ/dα¹₁ is that unit's error term δ) or an input.
     named_nodes = {names.to_text(v.label): v for v in topological_order(loss) if v.label}
@@ -109,7 +164,7 @@ def solve(problem) -> Solution:
         wrt.append(node)
     before = net.matrices()
     grads = net.matrices(grad=True)
-    deltas = [[z.grad for z in layer.last_pre] for layer in net.layers]
+    deltas = [[z.grad for z in pre] for pre in runs[0].pre]
     # The step is taken on a twin network carrying the same gradients, so that this network (and
     # so every printout and drawing of its graph) keeps the values the forward pass used.
     twin = problem.build()
@@ -120,5 +175,6 @@ def solve(problem) -> Solution:
     new_value = {id(p): q.data for p, q in zip(net.parameters(), twin.parameters())}
     updates = [(p, p.data, p.grad, new_value[id(p)]) for p in net.parameters()]
     steps = [step for w in wrt for step in updates if step[0] is w]
-    describe = describe.replace("ℓ", loss.label, 1)  # in the sheet's name for the loss
-    return Solution(problem, net, outputs, loss, wrt, before, grads, after, deltas, steps, describe, updates)
+    describe = LOSSES[problem.loss][0].replace("ℓ", names.to_text(net.notation.loss_name()), 1)
+    return Solution(problem, net, solution_outputs, loss, wrt, before, grads, after, deltas, steps, describe,
+                    updates, runs)
