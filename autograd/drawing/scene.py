@@ -81,7 +81,7 @@ def emit(graph, boxes: list[Box], links: list[Link], titles: list[tuple[str, str
         # layer's "+1" stands at the top of the layer), not above weights that merely sit higher
         title_id = f"t{k}"
         graph.node(title_id, label=f'<<B>{escape(title)}</B>>', shape="plaintext", style="filled",
-                   fillcolor="white", fontsize=f"{SIZES['title']:g}", fontcolor=_TITLE_COLOUR, margin="0.02,0.02")
+                   fillcolor="white", fontsize=str(SIZES["title"]), fontcolor=_TITLE_COLOUR, margin="0.02,0.02")
         col = cols[column_of[member]]
         col.insert(next(i for i, n in enumerate(col) if n == member or n in anchored), title_id)
 

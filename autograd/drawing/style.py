@@ -24,14 +24,14 @@ SYMBOL = "#1f4e8c"  # an operation's symbol (σ, Σwx)
 # Font sizes in points. A PNG at the default 150 dpi draws a point as 150/72 pixels, so the
 # smallest size here is well above 13 pixels; together with the layout they keep every built-in
 # problem's picture within 2400 × 2400 pixels (tests/test_pictures.py measures both).
-SIZES = {"name": 13, "symbol": 11, "number": 10.5, "formula": 9.5, "note": 8.5, "edge": 9.5,
-         "edge on path": 10.5, "caption": 12.5, "title": 13.5, "circle name": 15, "circle number": 12.5,
-         "bias": 14}
+# Whole points: graphviz renders an HTML label's size in whole points.
+SIZES = {"name": 13, "symbol": 11, "number": 10, "formula": 9, "note": 8, "edge": 9, "edge on path": 10,
+         "caption": 12, "title": 13, "circle name": 15, "circle number": 12, "bias": 14}
 
 
 def font(kind: str, colour: str, body: str) -> str:
     """Markup ``body`` (already escaped) in the size of ``kind`` (see `SIZES`) and ``colour``."""
-    return f'<FONT POINT-SIZE="{SIZES[kind]:g}" COLOR="{colour}">{body}</FONT>'
+    return f'<FONT POINT-SIZE="{SIZES[kind]}" COLOR="{colour}">{body}</FONT>'
 
 
 def escape(text: str) -> str:
