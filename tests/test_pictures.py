@@ -74,7 +74,7 @@ class Picture:
                 self.boxes[title.text] = (min(xs), min(ys), max(xs), max(ys))
                 self.texts[title.text] = [t.text or "" for t in g.iter(SVG + "text")]
             elif g.get("class") == "edge":
-                tail, head = title.text.split("->")
+                tail, head = (end.split(":")[0] for end in title.text.split("->"))  # e3:w -> e3
                 strokes = []
                 for el in g.findall(SVG + "path"):
                     xs = numbers(el.get("d"))
@@ -343,10 +343,10 @@ def test_seed002_diagram_has_a_plus_one_feeding_every_unit_and_the_weights_as_pr
     edges = {}
     texts = dict(re.findall(r"(e\d+) \[label=(<.*?>) ", source))
     for line in source.splitlines():
-        m = re.match(r"\s*([nb]\d+) -> (e\d+)", line)
+        m = re.match(r"\s*([nb]\d+) -> (e\d+):w", line)
         if m:
             edges[m.group(2)] = [m.group(1)]
-        m = re.match(r"\s*(e\d+) -> (n\d+)", line)
+        m = re.match(r"\s*(e\d+):e -> (n\d+)", line)
         if m:
             edges[m.group(1)].append(m.group(2))
     labelled = {(tail, head): "".join(ET.fromstring(f"<r>{texts[e][1:-1]}</r>").itertext())

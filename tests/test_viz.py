@@ -70,7 +70,7 @@ def edge_lines(source):
               for m in [re.match(r"\s*(e\d+) \[", line)] if m}
     into, out = {}, []
     for line in source.splitlines():
-        m = re.match(r"\s*([nbe]\d+) -> ([nbe]\d+)", line)
+        m = re.match(r"\s*([nbe]\d+)(?::[we])? -> ([nbe]\d+)(?::[we])?", line)
         if not m or "style=invis" in line:
             continue
         tail, head = m.groups()

@@ -94,8 +94,9 @@ def emit(graph, boxes: list[Box], links: list[Link], titles: list[tuple[str, str
             continue
         graph.node(labelled[k], label=link.label, shape="plaintext", style="filled", fillcolor="white",
                    margin="0.03,0.01", width="0", height="0")
-        graph.edge(link.tail, labelled[k], arrowhead="none", **attrs)
-        graph.edge(labelled[k], link.head, **attrs)
+        # into the label's left side and out of its right side: the line runs through the label
+        graph.edge(link.tail, f"{labelled[k]}:w", arrowhead="none", **attrs)
+        graph.edge(f"{labelled[k]}:e", link.head, **attrs)
     for col in cols:
         graph.body.append("\t{rank=same; " + " -> ".join(col) + (" [style=invis]" if len(col) > 1 else "") + "}\n")
     for left, right in zip(cols, cols[1:]):  # keeps the columns apart even where no edge joins them

@@ -87,15 +87,15 @@ def node_label(item: Item, names: NodeNames, show_formulas: bool, colour: str | 
     # a unit: one row per shown member (its pre-activation, named steps, its output): name, data, grad
     text = DIM_TEXT if dim else TEXT
     shown = [m for m in item.members if m is item.members[0] or m is item.rep or m.label]
-    rows = [f'<TR><TD></TD><TD ALIGN="LEFT">{font("note", DIM_TEXT, "data")}</TD>'
-            f'<TD ALIGN="LEFT">{font("note", DIM_TEXT, "grad")}</TD></TR>']
+    cell = '<TD ALIGN="LEFT" CELLPADDING="2">'  # numbers of two columns must not run together
+    rows = [f'<TR><TD></TD>{cell}{font("note", DIM_TEXT, "data")}</TD>{cell}{font("note", DIM_TEXT, "grad")}</TD></TR>']
     for m in shown:
         name = font("name", colour or text, f"<B>{escape(names(m))}</B>")
         if m.op:
             name += " " + font("symbol", DIM_TEXT if dim else SYMBOL, escape(rule_of(m).symbol))
         rows.append(f'<TR><TD ALIGN="LEFT">{name}</TD>'
-                    f'<TD ALIGN="LEFT">{font("number", text, escape(names.number(m.data)))}</TD>'
-                    f'<TD ALIGN="LEFT">{font("number", DIM_TEXT if dim else GRAD, escape(names.number(m.grad)))}</TD></TR>')
+                    f'{cell}{font("number", text, escape(names.number(m.data)))}</TD>'
+                    f'{cell}{font("number", DIM_TEXT if dim else GRAD, escape(names.number(m.grad)))}</TD></TR>')
     small = []
     if show_formulas:  # the pre-activation's formula is the weights on the edges; the rest is written
         small += [f"{names(m)} = {rule_of(m).expression(names.arguments(m))}" for m in shown[1:]]
