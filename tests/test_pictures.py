@@ -6,6 +6,7 @@ braces, the size limits (≤ 2400 × 2400 px, no text under 13 px), and the diag
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import struct
@@ -225,15 +226,22 @@ def test_digits_reach_the_explain_picture(tmp_path):
     assert "data 3.4" in source and "3.43" not in source
 
 
+_TOKEN = re.compile(r"<[^<>]*>|>|[^<>]+")  # a tag, the > closing a label, or text
+
+
 def all_label_texts(source: str) -> list[str]:
+    """The text of every HTML-like label in DOT text: tags skipped, entities decoded, up to the
+    ``>`` that closes the label."""
     out = []
     for m in re.finditer(r"label=<", source):
-        i, depth = m.end() - 1, 0
-        for j in range(i, len(source)):
-            depth += {"<": 1, ">": -1}.get(source[j], 0)
-            if depth == 0:
-                out.append("".join(ET.fromstring(f"<r>{source[i + 1:j]}</r>").itertext()))
+        words = []
+        for token in _TOKEN.finditer(source, m.end()):
+            piece = token.group()
+            if piece == ">":
                 break
+            if not piece.startswith("<"):
+                words.append(html.unescape(piece))
+        out.append("".join(words))
     return out
 
 
