@@ -38,6 +38,9 @@ def boxes(look: Look, items: list[Item], edges: list[Edge], biases: list[BiasNod
                 "margin": "0.02"}, anchor=-1.0) for b in biases]
     drawn = {id(m) for item in items for m in item.members}
     on_edges = {id(w) for e in edges for w in e.weights}
+    uses: dict[int, list[Edge]] = {}
+    for e in edges:
+        uses.setdefault(id(e.tail), []).append(e)
     for item in items:
         colour = item.colours[0] if item.colours else None
         dim = look.highlighted and not item.colours
@@ -56,7 +59,8 @@ def boxes(look: Look, items: list[Item], edges: list[Edge], biases: list[BiasNod
             unit = look.view == "neurons" and item.members[0].op == "linear"
             hidden = not unit and any(id(p) not in drawn for p in item.rep.parents)
             label = node_label(item, look.names, look.show_formulas, colour, dim, params, hidden, unit)
-        out.append(Box(item.dot_id, label, attrs, anchor=None if attached_leaf(item, edges) else index[id(item.rep)]))
+        attached = attached_leaf(item, uses.get(id(item), []))
+        out.append(Box(item.dot_id, label, attrs, anchor=None if attached else index[id(item.rep)]))
     return out
 
 
@@ -98,17 +102,14 @@ def item_groups(item: Item, group_of: dict[int, int]) -> set[int]:
     return {group_of[id(v)] for v in (item.rep,) + item.members + item.params if id(v) in group_of}
 
 
-def attached_leaf(item: Item, edges: list[Edge]) -> bool:
-    """A leaf that only feeds one box as its weight or bias (not as an input): it may move next to
-    that box, where the reader looks for it; inputs and everything else keep their index order."""
+def attached_leaf(item: Item, uses: list[Edge]) -> bool:
+    """A leaf that only feeds one box (``uses``: the edges out of it) as its weight or bias, not as
+    an input: it may move next to that box, where the reader looks for it; inputs and everything
+    else keep their index order."""
     rep = item.rep
-    if rep.parents or len(item.members) > 1:
-        return False
-    uses = [e for e in edges if e.tail is item]
-    if len({id(e.head) for e in uses}) != 1:
+    if rep.parents or len(item.members) > 1 or len({id(e.head) for e in uses}) != 1:
         return False
     head = uses[0].head.members[0]
     if head.op != "linear":
         return False
-    roles = linear_roles(head)
-    return all(role != "input" for p, role in zip(head.parents, roles) if p is rep)
+    return all(role != "input" for p, role in zip(head.parents, linear_roles(head)) if p is rep)
