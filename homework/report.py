@@ -5,6 +5,7 @@ Sections, in the order a solution sheet has them: the network and the data, the 
 loss, the backward pass (every parameter's gradient as a matrix, and the error terms δ of each
 layer), the layer-level derivation in matrix form (nn.backprop), the chain-rule derivations asked for, and the parameters after one gradient-descent step.
 The numbers come from the recorded graph; the formulas from the rule table, in the sheet's names.
+`with_pictures` adds the pictures written beside a solution: linked from Markdown, included in LaTeX.
 """
 
 from __future__ import annotations
@@ -145,3 +146,29 @@ def render(solution, fmt: str = "text", digits: int = 4, round_steps: bool = Fal
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     return _RENDERERS[fmt](parts(solution, digits, round_steps, paths, trace, unfused, by_section))
+
+
+def with_pictures(text: str, fmt: str, pictures: list[tuple[str, str]]) -> str:
+    """A rendered solution with its pictures at the end, under the heading "Pictures".
+
+    Args:
+        text: the solution as `render` wrote it.
+        fmt: its format: Markdown links each picture's PNG, LaTeX includes its PDF
+            (``\\includegraphics``); plain text cannot show a picture and is returned as it is.
+        pictures: ``(name of the highlighted Value, or "" for none, file name without suffix)``,
+            the files lying beside the solution.
+    """
+    if not pictures or fmt == "text":
+        return text
+    if fmt == "markdown":
+        links = [f"![{'the graph' if not name else 'the paths of ' + name}]({stem}.png)" for name, stem in pictures]
+        return text + "\n## Pictures\n\n" + "\n\n".join(links) + "\n"
+    figures = []
+    for name, stem in pictures:
+        what = "The graph" if not name else f"The paths of ${names.to_latex(name)}$"
+        figures.append("\\begin{center}\n"
+                       f"\\includegraphics[width=\\linewidth,height=0.8\\textheight,keepaspectratio]{{{stem}.pdf}}\\\\\n"
+                       f"{what}\n\\end{{center}}")
+    start, end = text.index("\\begin{document}"), text.rindex("\\end{document}")
+    return (text[:start] + "\\usepackage{graphicx}\n" + text[start:end] + "\\subsection*{Pictures}\n\n"
+            + "\n\n".join(figures) + "\n\n" + text[end:])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd import Value, draw, notation as names, sum_values, topological_order
+from autograd.drawing import DEFAULT_MAX_NODES, box_count
 from homework.errors import ProblemError
 from homework.loss_kinds import LOSSES
 from homework.report import render
@@ -31,7 +32,9 @@ class SampleRun:
     loss: Value
 
 
-NEURON_VIEW_ABOVE = 24  # parameters; seed 003's 20 still read well one box per weight
+# Boxes: above this, a picture with a box per weight (the collapsed view) outgrows 2400 pixels at
+# the default resolution (seed 001 and 003 have 38 and 34), and one box per unit reads better.
+NEURON_VIEW_ABOVE = 24
 
 
 @dataclass
@@ -83,16 +86,35 @@ class Solution:
         return render(self, fmt, self.problem.digits if digits is None else digits, round_steps, paths, trace,
                       unfused, by_section)
 
-    def drawing(self, highlight: Value | None = None, **options):
-        """The graph of the loss, clustered by layer, with the paths of every requested derivative
-        highlighted (one colour each). Every edge shows its partial as a formula and a number.
-        Unnamed intermediate nodes are collapsed into the edges; a network of more than `NEURON_VIEW_ABOVE` parameters is
-        drawn one box per unit (``view="neurons"``), which stays readable where a box per weight
-        does not. ``options`` go to `autograd.draw` and override these choices."""
+    def picture_view(self, max_nodes: int | None = None) -> tuple[str, int]:
+        """The view a picture of this solution takes when none is asked for, and how many boxes a
+        box per weight would take: one box per weight (``"collapsed"``) while that is at most
+        ``max_nodes`` boxes (default `NEURON_VIEW_ABOVE`), else one box per unit (``"neurons"``)."""
+        boxes = box_count(self.loss, "collapsed")
+        return ("collapsed" if boxes <= (NEURON_VIEW_ABOVE if max_nodes is None else max_nodes) else "neurons"), boxes
+
+    def drawing(self, highlight: Value | None = None, view: str | None = None, max_nodes: int | None = None,
+                **options):
+        """The graph of the loss, with each layer's title over its column, the paths of every
+        requested derivative highlighted (one colour each) and every edge's partial as a formula and
+        a number, to the problem's digits.
+
+        Args:
+            highlight: the Value(s) whose paths are coloured; default every requested derivative.
+            view: ``"full"``, ``"collapsed"``, ``"neurons"`` or ``"diagram"`` (see `autograd.draw`);
+                default `picture_view` (unnamed intermediate nodes collapsed into the edges, one
+                box per unit for a graph of more than `NEURON_VIEW_ABOVE` boxes).
+            max_nodes: the most boxes the picture may have; without a view, also the limit above
+                which the default view draws one box per unit.
+            options: passed to `autograd.draw`, overriding these choices.
+        """
         target = highlight if highlight is not None else (list(self.wrt) or None)
-        view = "collapsed" if self.net.num_parameters() <= NEURON_VIEW_ABOVE else "neurons"
-        options = {"view": view, "show_formulas": True, **options}
+        if view is None:
+            view, _ = self.picture_view(max_nodes)
+        options = {"view": view, "digits": self.problem.digits, "max_nodes": max_nodes or DEFAULT_MAX_NODES,
+                   **({} if view == "diagram" else {"show_formulas": True}), **options}
         return draw(self.loss, highlight=target, groups=self.net.graph_groups(self.loss), **options)
+
 
 def _sample_mark(i: int) -> str:
     """The superscript that tells sample i's nodes apart: x₁⁽²⁾ is x₁ of sample 2."""

@@ -64,7 +64,25 @@ def node_lines(source):
 
 
 def edge_lines(source):
-    return [line.strip() for line in source.splitlines() if re.match(r"\s*n\d+ -> n\d+", line)]
+    """Every drawn edge as ``(tail, head, label text or None, DOT line of its first stroke)``: an
+    edge with a label runs through the label's own node (``n4 -> e3``, ``e3 -> n8``)."""
+    labels = {m.group(1): label_text(html_labels(line)[0]) for line in source.splitlines()
+              for m in [re.match(r"\s*(e\d+) \[", line)] if m}
+    into, out = {}, []
+    for line in source.splitlines():
+        m = re.match(r"\s*([nbe]\d+)(?::[we])? -> ([nbe]\d+)(?::[we])?", line)
+        if not m or "style=invis" in line:
+            continue
+        tail, head = m.groups()
+        if head.startswith("e"):
+            into[head] = (tail, line.strip())
+        elif tail.startswith("e"):
+            first_tail, first_line = into.pop(tail)
+            out.append((first_tail, head, labels[tail], first_line))
+        else:
+            out.append((tail, head, None, line.strip()))
+    assert not into, f"labels that lead nowhere: {into}"
+    return out
 
 
 def node_text(d, value):
@@ -103,9 +121,9 @@ def test_every_edge_carries_its_local_partial():
     expected = [(d.node_id(p), d.node_id(v), dp) for v in order for p, dp in zip(v.parents, v.partials)]
     assert d.edge_partials() == expected
     assert len(edge_lines(d.source)) == len(expected) == 21
-    for line, (tail, head, dp) in zip(edge_lines(d.source), expected):
-        assert line.startswith(f"{tail} -> {head} ")
-        assert label_text(html_labels(line)[0]) == notation.format_number(dp).replace("-", "−")
+    for (tail, head, text, _), (tail_id, head_id, dp) in zip(edge_lines(d.source), expected):
+        assert (tail, head) == (tail_id, head_id)
+        assert text == notation.format_number(dp).replace("-", "−")
 
 
 def test_a_times_a_has_two_edges():
@@ -113,15 +131,14 @@ def test_a_times_a_has_two_edges():
     b = (a * a).named("b")
     b.backward()
     d = draw(b)
-    assert edge_lines(d.source) == [line for line in edge_lines(d.source) if line.startswith("n0 -> n1 ")]
-    assert len(edge_lines(d.source)) == 2
+    assert [(t, h) for t, h, _, _ in edge_lines(d.source)] == [("n0", "n1"), ("n0", "n1")]
     assert d.edge_partials() == [("n0", "n1", 3.0), ("n0", "n1", 3.0)]
 
 
 def test_formulas_on_edges_and_nodes_with_names_and_constants():
     s = seed002()
     d = draw(s["loss"], show_formulas=True)
-    texts = {(line.split()[0], line.split()[2]): label_text(html_labels(line)[0]) for line in edge_lines(d.source)}
+    texts = {(tail, head): text for tail, head, text, _ in edge_lines(d.source)}
     a11, w121, x1 = s["alphas"][0], s["w1"][1][0], s["x1"]
     assert texts[(d.node_id(w121), d.node_id(a11))] == "x₁ = 2"
     assert texts[(d.node_id(x1), d.node_id(a11))] == "W¹₂₁ = −2"
@@ -168,20 +185,21 @@ def test_highlight_colours_the_paths_dims_the_rest_and_captions_the_chain_produc
     s = seed002()
     loss, w = s["loss"], s["w1"][1][0]
     d = draw(loss, highlight=w)
-    coloured = [line for line in edge_lines(d.source) if f'color="{RED}"' in line]
+    coloured = [e for e in edge_lines(d.source) if f'color="{RED}"' in e[3]]
     on_path = [w, s["alphas"][0], s["betas"][0], s["a2"], s["yhat"], loss.parents[0].parents[0], loss.parents[0], loss]
-    assert [(line.split()[0], line.split()[2]) for line in coloured] == [
+    assert [(tail, head) for tail, head, _, _ in coloured] == [
         (d.node_id(a), d.node_id(b)) for a, b in zip(on_path, on_path[1:])]
     for line in node_lines(d.source):
         node = line.split()[0]
         is_on = node in {d.node_id(v) for v in on_path}
         assert (f'color="{RED}"' in line) == is_on
         assert ('fillcolor="#f7f7f7"' in line) == (not is_on)  # dimmed
-    assert label_text(html_labels(coloured[0])[0]) == "∂α¹₁/∂W¹₂₁ = 2"
+    assert coloured[0][2] == "∂α¹₁/∂W¹₂₁= 2"  # two lines: the factor's name as in the caption, its number
     # the caption: the seed's chain, and its value computed here from the seed's own factors
     yhat = s["yhat"].data
     factors = [-(1 - yhat), yhat * (1 - yhat), 2.0, 0.25, 2.0]
-    assert d.captions[0] == "∂ℓ/∂W¹₂₁ = ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁ · ∂α¹₁/∂W¹₂₁"
+    # d for the total derivative, ∂ for the local factors: as the printout writes the chain
+    assert d.captions[0] == "dℓ/dW¹₂₁ = ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁ · ∂α¹₁/∂W¹₂₁"
     assert d.captions[1] == "= (−0.8808) · 0.1050 · 2 · 0.25 · 2 = −0.09248"
     assert math.isclose(math.prod(factors), w.grad, rel_tol=1e-12)
     assert notation.format_number(w.grad) == "-0.09248"
@@ -193,7 +211,7 @@ def test_several_paths_are_listed_and_summed_and_limited():
     s = seed002()
     x1 = s["x1"]
     d = draw(s["loss"], highlight=x1)
-    assert d.captions[0] == "∂ℓ/∂x₁ = sum over 2 paths, one product per path:"
+    assert d.captions[0] == "dℓ/dx₁ = sum over 2 paths, one product per path:"
     assert d.captions[1].startswith("  ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁ · ∂α¹₁/∂x₁ = ")
     assert d.captions[2].startswith("+ ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₂ · ∂β¹₂/∂α¹₂ · ∂α¹₂/∂x₁ = ")
     assert d.captions[-1] == "= " + notation.format_number(x1.grad).replace("-", "−")
@@ -207,18 +225,19 @@ def test_two_highlights_get_two_colours():
     w121, w211 = s["w1"][1][0], s["w2"][0]
     d = draw(s["loss"], highlight=[w121, w211])
     blue = HIGHLIGHT_COLOURS[1]
-    both = [line for line in edge_lines(d.source) if f'color="{RED}:{blue}"' in line]
-    assert {line.split()[0] for line in both} == {d.node_id(s["a2"]), d.node_id(s["yhat"]),
-                                                  d.node_id(s["loss"].parents[0].parents[0]),
-                                                  d.node_id(s["loss"].parents[0])}
-    assert any(c.startswith("∂ℓ/∂W²₁₁ = ") for c in d.captions)
+    # an edge on both paths: two strokes, kept apart by a transparent one between them
+    both = [e for e in edge_lines(d.source) if f'color="{RED}:transparent:{blue}"' in e[3]]
+    assert {tail for tail, _, _, _ in both} == {d.node_id(s["a2"]), d.node_id(s["yhat"]),
+                                                d.node_id(s["loss"].parents[0].parents[0]),
+                                                d.node_id(s["loss"].parents[0])}
+    assert any(c.startswith("dℓ/dW²₁₁ = ") for c in d.captions)
 
 
 def test_highlight_without_backward_says_so():
     x = Value(2.0, "x")
     y = (x * 3).named("y")
     d = draw(y, highlight=x)
-    assert d.captions[0] == "∂y/∂x = 3"
+    assert d.captions[0] == "dy/dx = 3"
     assert "backward()" in d.captions[-1]
 
 
@@ -232,8 +251,10 @@ def test_collapsed_view_hides_unnamed_nodes_and_multiplies_through_them():
     assert len(node_lines(d.source)) == 18  # the two unnamed loss steps are gone
     edge = [e for e in d.edge_partials() if e[:2] == (d.node_id(s["yhat"]), d.node_id(s["loss"]))]
     assert len(edge) == 1 and math.isclose(edge[0][2], -(1 - s["yhat"].data), rel_tol=1e-12)
-    line = next(line for line in edge_lines(d.source) if line.startswith(f"{edge[0][0]} -> {edge[0][1]} "))
-    assert label_text(html_labels(line)[0]) == "−(1 − ŷ) = −0.8808"  # as the printout writes it
+    text = next(text for tail, head, text, _ in edge_lines(d.source) if (tail, head) == edge[0][:2])
+    assert text == "−(1 − ŷ) = −0.8808"  # as the printout writes it
+    loss_box = node_text(d, s["loss"])  # its inputs are hidden: its formula, not the last step's "×"
+    assert loss_box.startswith("ℓ= 0.5·(1 − ŷ)²") and "×" not in loss_box
 
 
 def test_collapsed_view_sums_routes_through_hidden_nodes():
@@ -244,7 +265,7 @@ def test_collapsed_view_sums_routes_through_hidden_nodes():
     assert len(node_lines(d.source)) == 2
     (tail, head, partial), = d.edge_partials()
     assert math.isclose(partial, x.grad) and math.isclose(partial, 2 + 3 * math.exp(4.5))
-    assert "(sum of 2 routes)" in label_text(html_labels(edge_lines(d.source)[0])[0])
+    assert "(sum of 2 routes)" in edge_lines(d.source)[0][2]
 
 
 def test_neuron_view_draws_one_node_per_unit():
@@ -254,39 +275,56 @@ def test_neuron_view_draws_one_node_per_unit():
     unit1 = d.node_id(s["betas"][0])
     assert d.node_id(s["alphas"][0]) == unit1 and d.node_id(s["w1"][1][0]) == unit1
     text = node_text(d, s["betas"][0])
-    assert "α¹₁" in text and "β¹₁" in text and "W¹₂₁ = −2" in text
+    # the bias weight multiplies the constant 1, which is not drawn: it is written in the box;
+    # every other weight is written on its edge, the highlighted one in its colour
+    assert "α¹₁" in text and "β¹₁" in text and "W¹₁₁ = −1" in text and "W¹₂₁" not in text
+    (x1_edge,) = [e for e in edge_lines(d.source) if e[:2] == (d.node_id(s["x1"]), unit1)]
+    assert x1_edge[2] == "W¹₂₁ = −2∂ = −0.5"
+    assert f'COLOR="{RED}"><B>W¹₂₁ = −2</B>' in d.source
     out = d.node_id(s["yhat"])
     (partial,) = [p for t, h, p in d.edge_partials() if (t, h) == (unit1, out)]
     yhat = s["yhat"].data
     assert math.isclose(partial, yhat * (1 - yhat) * 2.0, rel_tol=1e-12)
-    line = next(line for line in edge_lines(d.source) if line.startswith(f"{unit1} -> {out} "))
-    assert label_text(html_labels(line)[0]) == "W²₂₁ = 2∂ŷ/∂β¹₁ = 0.2100"
-    assert f'color="{RED}"' in line
+    (edge,) = [e for e in edge_lines(d.source) if e[:2] == (unit1, out)]
+    assert edge[2] == "W²₂₁ = 2∂ŷ/∂β¹₁= 0.2100"
+    assert f'color="{RED}"' in edge[3]
     with pytest.raises(ValueError, match="no linear node"):
         draw((Value(1.0) * 2).named("y"), view="neurons")
 
 
-def test_groups_become_clusters_in_order():
+def columns_of(source):
+    """The ``rank=same`` chains of the DOT text: each column's node ids, top to bottom."""
+    return [re.findall(r"[nbet]\d+", body) for body in re.findall(r"\{rank=same; ([^}]*?)(?: \[style=invis\])?\}", source)]
+
+
+def test_groups_become_titles_over_their_columns():
     s = seed002()
     groups = {"input": [s["x1"], s["x2"]],
               "layer 1": [w for row in s["w1"] for w in row] + s["alphas"] + s["betas"],
               "layer 2": s["w2"] + [s["a2"], s["yhat"]]}
     d = draw(s["loss"], groups=groups)
-    clusters = re.findall(r"subgraph (cluster_\d+) \{(.*?)\n\t\}", d.source, re.S)
-    assert [c for c, _ in clusters] == ["cluster_0", "cluster_1", "cluster_2"]
-    for (_, body), (title, values) in zip(clusters, groups.items()):
-        assert f"<B>{title}</B>" in body
-        assert sorted(re.findall(r"\n\t\t(n\d+) \[", body)) == sorted(d.node_id(v) for v in values)
+    titles = {m.group(1): m.group(2) for m in re.finditer(r"(t\d+) \[label=<<B>([^<]*)</B>>", d.source)}
+    assert list(titles.values()) == ["input", "layer 1", "layer 2"]
+    cols = columns_of(d.source)
+    above = {}
+    for col in cols:
+        for k, node in enumerate(col):
+            if node in titles:
+                above[titles[node]] = col[k + 1]
+    # each title right above its group's first node in a column: x₁, α¹₁ (the first computed), α²
+    assert above == {"input": d.node_id(s["x1"]), "layer 1": d.node_id(s["alphas"][0]),
+                     "layer 2": d.node_id(s["a2"])}
+    assert "cluster" not in d.source  # clusters would let dot reorder the nodes inside them
     neurons = draw(s["loss"], groups=groups, view="neurons")
-    assert len(re.findall(r"subgraph cluster_", neurons.source)) == 3
+    assert len(re.findall(r"t\d+ \[label=", neurons.source)) == 3
 
 
-def test_groups_from_nn_problem_cluster_every_layer():
+def test_groups_from_nn_problem_title_every_layer():
     from homework import builtin_text, loads
     solution = loads(builtin_text("seed002")).solve()
     d = solution.drawing()
-    titles = re.findall(r"subgraph cluster_\d+ \{\n[^\n]* label=<<B>([^<]*)</B>>", d.source)
-    assert titles[:3] == ["input", "layer 1", "layer 2"]
+    titles = re.findall(r"t\d+ \[label=<<B>([^<]*)</B>>", d.source)
+    assert titles == ["input", "layer 1", "layer 2", "loss"]
 
 
 def test_bad_groups_are_refused_with_the_reason():
@@ -448,7 +486,7 @@ def test_svg_parses_and_shows_the_unicode_names(tmp_path):
     path = draw(s["loss"], highlight=s["w1"][1][0], show_formulas=True).render_to(tmp_path / "seed002.svg")
     svg = path.read_text(encoding="utf-8")
     ET.fromstring(svg)
-    for name in ("W¹₂₁", "α¹₁", "β¹₁", "α²", "ŷ", "ℓ", "∂ℓ/∂W¹₂₁", "σ", "−0.09248"):
+    for name in ("W¹₂₁", "α¹₁", "β¹₁", "α²", "ŷ", "ℓ", "dℓ/dW¹₂₁", "∂α¹₁/∂W¹₂₁", "σ", "−0.09248"):
         assert name in svg
     assert 'font-family="DejaVu Sans' in svg
 

@@ -11,12 +11,18 @@ has two edges, one per argument slot.
   the chain product ∂ℓ/∂ŷ · ∂ŷ/∂α² · … = number (one term per path, summed, when there are several).
 - ``view="collapsed"`` hides unnamed intermediate nodes (an edge then carries the product of the
   partials through them); ``view="neurons"`` draws each unit (an `autograd.linear` node and its
-  activation) as one node; ``groups={"layer 1": [...], ...}`` puts nodes in one box per group.
-- ``max_nodes`` refuses a drawing that would be an unreadable poster and says which view to use.
+  activation) as one node; ``view="diagram"`` is a sheet's network drawing (a circle per input and
+  unit, "+1" bias nodes, weights on the edges); ``groups={"layer 1": [...], ...}`` writes each
+  group's title at the top of its column.
+- Columns run left to right; inputs, units and weights stand top to bottom in index order; each
+  edge's label is written on the edge itself.
+- ``max_nodes`` refuses a drawing that would be an unreadable poster and says which view to use;
+  `box_count` tells beforehand how many boxes a view has.
 
-The work is split by job: select.py decides what is drawn (boxes, edges, views, groups),
-highlight.py which paths are coloured and the caption, names.py and style.py how names, numbers and
-labels look, dot.py assembles the DOT text and renders it.
+The work is split by job: select.py decides what is drawn (boxes, edges, views, groups), diagram.py
+the sheet's network drawing, highlight.py which paths are coloured and the caption, names.py and
+style.py how names, numbers and labels look, layout.py the columns and their order, scene.py puts
+boxes and labelled edges into graphviz, dot.py assembles a drawing and renders it.
 
 >>> from autograd import Value
 >>> x = Value(3.0, "x"); y = (x * x).named("y"); y.backward()
@@ -29,8 +35,8 @@ labels look, dot.py assembles the DOT text and renders it.
 
 from autograd.drawing.dot import FORMATS, INSTALL_COMMAND, Drawing, draw, save
 from autograd.drawing.highlight import HIGHLIGHT_COLOURS
-from autograd.drawing.select import DEFAULT_MAX_NODES, VIEWS
+from autograd.drawing.select import DEFAULT_MAX_NODES, VIEWS, box_count
 from autograd.drawing.style import FONT
 
-__all__ = ["draw", "save", "Drawing", "FORMATS", "INSTALL_COMMAND", "HIGHLIGHT_COLOURS", "DEFAULT_MAX_NODES",
+__all__ = ["draw", "save", "Drawing", "box_count", "FORMATS", "INSTALL_COMMAND", "HIGHLIGHT_COLOURS", "DEFAULT_MAX_NODES",
            "VIEWS", "FONT"]

@@ -1,10 +1,12 @@
-"""DOT emission and rendering: `draw` assembles the boxes, edges, clusters and caption into a
-``graphviz.Digraph`` (the `Drawing`), and `save` renders it to a file.
+"""DOT emission and rendering: `draw` decides what a view shows (boxes, edges, highlight, caption)
+and hands it to scene.py, which puts it into a ``graphviz.Digraph`` (the `Drawing`); `save`
+renders it to a file.
 
 Building DOT text needs only the ``graphviz`` Python package, imported when a drawing is made (the
 engine works without it). Rendering needs graphviz's ``dot`` program; without it `RenderError`
-names the install command. Node ids are ``n0``, ``n1``, … in topological order, so the same program
-gives the same DOT text.
+names the install command. Node ids are ``n0``, ``n1``, … in topological order (``e0``, … the labels
+on edges, ``b0``, … the diagram's bias nodes, ``t0``, … group titles), so the same program gives the
+same DOT text.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from autograd.drawing.compose import Look, boxes, links, titles
+from autograd.drawing.diagram import bias_nodes, layers_of, legend
 from autograd.drawing.highlight import HIGHLIGHT_COLOURS, caption, depends_on, highlight_list
 from autograd.drawing.names import NodeNames
-from autograd.drawing.select import (DEFAULT_MAX_NODES, VIEWS, Item, consumers_of, edges_into, group_index, item_group,
-                                  items_of, neuron_weights, too_large)
-from autograd.drawing.style import (BORDER, DIM_BORDER, DIM_FILL, DIM_TEXT, FILL, FONT, edge_label, escape,
-                                 node_label)
+from autograd.drawing.scene import emit
+from autograd.drawing.select import (DEFAULT_MAX_NODES, VIEWS, consumers_of, edges_into, group_index, items_of,
+                                     neuron_weights, too_large)
+from autograd.drawing.style import DIM_TEXT, FONT, TEXT, escape, font
 from autograd.errors import DrawingTooLargeError, RenderError
 from autograd.graph import topological_order
 from autograd.value import Value
@@ -165,28 +169,37 @@ def save(drawing, path, dpi: int = 150) -> Path:
 
 
 def draw(root: Value, highlight=None, groups=None, view: str = "full", show_formulas: bool = False,
-         digits: int = 4, max_nodes: int = DEFAULT_MAX_NODES, max_paths: int = 6) -> Drawing:
+         digits: int = 4, max_nodes: int = DEFAULT_MAX_NODES, max_paths: int = 6, values: bool = True,
+         grads: bool = False) -> Drawing:
     """Draw the graph behind ``root``: values in boxes, local partials on the edges.
 
     Run ``root.backward()`` first if the boxes should show gradients (the drawing only reads them).
+    Columns run left to right in the order of the computation, and inputs, units and weights stand
+    top to bottom in index order; every edge's label sits on the edge.
 
     Args:
         root: the Value whose graph is drawn (usually the loss).
         highlight: a Value, or several, whose paths to ``root`` are drawn in colour (one colour per
-            Value), everything else dimmed, with the chain product as a caption.
-        groups: ``{title: [Values]}``, e.g. ``net.graph_groups()``: one box (graphviz cluster) per
-            group, in order. A node is in the first group that lists it (a unit: that lists one
-            of its nodes or weights); a Value in two groups is an error.
+            Value; an edge on several paths gets one stroke per colour), everything else dimmed, with
+            the chain product as a caption.
+        groups: ``{title: [Values]}``, e.g. ``net.graph_groups(loss)``: each group's title is written
+            at the top of the column where its first computed node stands (its first node, for a
+            group of leaves). A Value in two groups is an error.
         view: ``"full"`` (every node), ``"collapsed"`` (unnamed intermediate nodes hidden; an edge
-            then carries the product of the partials through them, summed over routes) or
-            ``"neurons"`` (each `autograd.linear` node with its activation as one box, its weights
-            written inside; edges carry ∂unit/∂input and the weight on the connection).
+            then carries the product of the partials through them, summed over routes),
+            ``"neurons"`` (each `autograd.linear` node with its activation as one box; edges carry
+            ∂unit/∂input and the weight on the connection) or ``"diagram"`` (a sheet's network
+            drawing: one circle per input and unit, a "+1" node per layer for a bias folded into W,
+            a bias written at its unit otherwise, every weight with its value on its edge).
         show_formulas: also write each node's formula and each edge's partial as a formula
             (``x₁ = 2``), with names from the labels and constants as numbers.
         digits: significant digits of every number shown.
         max_nodes: refuse to draw more boxes than this (a larger picture is unreadable).
         max_paths: with several paths from a highlighted Value, how many the caption lists (the
             total always counts them all).
+        values: the diagram view only: False draws names without numbers (the picture of the
+            network before any number is known).
+        grads: the diagram view only: also write each weight's and each circle's gradient.
 
     Returns:
         A `Drawing`: a ``graphviz.Digraph`` with ``render_to(path)``, ``captions``, ``node_id``.
@@ -194,7 +207,8 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
     Raises:
         TypeError: ``root``, ``highlight`` or ``groups`` is not what is described above.
         ValueError: an unknown view, a highlighted Value that ``root`` does not depend on, a Value
-            in two groups, ``view="neurons"`` on a graph without linear nodes, or a bad number.
+            in two groups, ``view="neurons"`` or ``"diagram"`` on a graph without linear nodes,
+            ``values``/``grads`` with another view, or a bad number.
         DrawingTooLargeError: more than ``max_nodes`` boxes; the message names a smaller view.
     """
     graphviz = import_graphviz()
@@ -205,6 +219,9 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
     for name, number in (("digits", digits), ("max_nodes", max_nodes), ("max_paths", max_paths)):
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
             raise ValueError(f"{name} must be a whole number ≥ 1, got {number!r}")
+    if view != "diagram" and (values is not True or grads is not False):
+        raise ValueError(f"values=False and grads=True belong to view='diagram' (the sheet's network "
+                         f"drawing); view={view!r} always shows every number")
     order = topological_order(root)
     index = {id(v): i for i, v in enumerate(order)}
     sources = highlight_list(highlight, index)
@@ -221,78 +238,52 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
         for m in item.members:
             item_of[id(m)] = item
     edges = [e for item in items for e in edges_into(item, item_of, index, names)]
-    if view == "neurons":
+    if view in ("neurons", "diagram"):
         for e in edges:
             e.weights = neuron_weights(e)
+    biases = []
+    if view == "diagram":
+        layer = layers_of(items, edges)
+        units = [item for item in items if item.members[0].op == "linear"]
+        biases = bias_nodes(units, layer)
+        for k, b in enumerate(biases):
+            b.dot_id = f"b{k}"
 
-    # Highlight: a box or edge is on a path from a source when it depends on that source.
-    for k, source in enumerate(sources):
-        colour = HIGHLIGHT_COLOURS[k % len(HIGHLIGHT_COLOURS)]
+    # Highlight: a box or edge is on a path from a source when it depends on that source; in the
+    # diagram an edge that carries a highlighted weight is on that weight's path too.
+    colour_of = {id(s): HIGHLIGHT_COLOURS[k % len(HIGHLIGHT_COLOURS)] for k, s in enumerate(sources)}
+    for source in sources:
         on_path = depends_on(order, source)
         for item in items:
             if any(id(m) in on_path for m in item.members):
-                item.colours.append(colour)
+                item.colours.append(colour_of[id(source)])
         for e in edges:
-            if id(e.tail_value) in on_path:
-                e.colours.append(colour)
+            if id(e.tail_value) in on_path or (view == "diagram" and any(w is source for w in e.weights)):
+                e.colours.append(colour_of[id(source)])
 
     captions: list[tuple[str, str]] = []  # (line, colour)
-    for k, source in enumerate(sources):
-        colour = HIGHLIGHT_COLOURS[k % len(HIGHLIGHT_COLOURS)]
-        captions += [(line, colour) for line in caption(source, root, order, names, max_paths)]
+    for source in sources:
+        captions += [(line, colour_of[id(source)])
+                     for line in caption(source, root, order, names, max_paths, numbers=values)]
     if sources and all(v.grad == 0.0 for v in order):
         captions.append(("(every grad is 0: call backward() on the root before drawing to see them)", DIM_TEXT))
+    if view == "diagram":
+        captions += [(line, TEXT) for line in legend(biases, [i for i in items if i.members[0].op == "linear"], names)]
 
     g = drawing_class(graphviz.Digraph)(
         name="chainrule",
-        graph_attr={"rankdir": "LR", "fontname": FONT, "bgcolor": "white", "pad": "0.3",
-                    "nodesep": "0.3", "ranksep": "0.55", "labelloc": "b", "labeljust": "c", "fontsize": "14"},
-        node_attr={"fontname": FONT, "shape": "box", "style": "rounded,filled", "margin": "0.12,0.06",
+        graph_attr={"rankdir": "LR", "fontname": FONT, "bgcolor": "white", "pad": "0.2", "nodesep": "0.1",
+                    "ranksep": "0.15", "labelloc": "b", "labeljust": "l", "fontsize": "14"},
+        node_attr={"fontname": FONT, "shape": "box", "style": "rounded,filled", "margin": "0.1,0.04",
                    "penwidth": "1.2"},
         edge_attr={"fontname": FONT, "arrowsize": "0.7", "penwidth": "1.1"})
-    highlighted = bool(sources)
-
-    def emit_node(graph, item: Item) -> None:
-        colour = item.colours[0] if item.colours else None
-        dim = highlighted and not item.colours
-        kind = "unit" if len(item.members) > 1 else ("root" if item.rep is root else ("op" if item.rep.op else "leaf"))
-        attrs = {"fillcolor": DIM_FILL if dim else FILL[kind],
-                 "color": DIM_BORDER if dim else (":".join(item.colours) if item.colours else BORDER)}
-        if item.colours:
-            attrs["penwidth"] = "2.6"
-        graph.node(item.dot_id, label=node_label(item, names, show_formulas, colour, dim), **attrs)
-
-    grouped: dict[int, list[Item]] = {}
-    for item in items:
-        g_index = item_group(item, group_of)
-        grouped.setdefault(g_index, []).append(item)
-    titles = list(groups) if groups else []
-    for g_index, title in enumerate(titles):
-        if g_index not in grouped:
-            continue  # nothing of this group is drawn (e.g. hidden by the view)
-        with g.subgraph(name=f"cluster_{g_index}") as cluster:
-            cluster.attr(label=f'<<B>{escape(title)}</B>>', style="rounded,dashed", color="#8a8a8a",
-                         fontname=FONT, fontsize="14", fontcolor="#333333", labeljust="l", labelloc="t")
-            for item in grouped[g_index]:
-                emit_node(cluster, item)
-    for item in grouped.get(-1, []):
-        emit_node(g, item)
-
-    drawn_edges = []
-    for e in edges:
-        colour = e.colours[0] if e.colours else None
-        dim = highlighted and not e.colours
-        attrs = {"color": ":".join(e.colours) if e.colours else (DIM_BORDER if dim else "#555555")}
-        if e.colours:
-            attrs["penwidth"] = "2.4"
-        g.edge(e.tail.dot_id, e.head.dot_id, label=edge_label(e, names, show_formulas, view, colour, dim), **attrs)
-        drawn_edges.append((e.tail.dot_id, e.head.dot_id, e.partial))
-
+    look = Look(view, names, root, show_formulas, values, grads, colour_of)
+    emit(g, boxes(look, items, edges, biases, index), links(look, edges, biases), titles(groups, group_of, items))
     if captions:
-        rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18" COLOR="{c}">{"<B>" if k == 0 else ""}{escape(line)}'
-                       f'{"</B>" if k == 0 else ""}</FONT></TD></TR>' for k, (line, c) in enumerate(captions))
-        g.attr(label=f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">{rows}</TABLE>>')
+        rows = "".join(f'<TR><TD ALIGN="LEFT">{font("caption", c, f"<B>{escape(line)}</B>" if k == 0 else escape(line))}'
+                       f'</TD></TR>' for k, (line, c) in enumerate(captions))
+        g.attr(label=f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{rows}</TABLE>>')
     g.captions = tuple(line for line, _ in captions)
     g._ids = tuple((m, item.dot_id) for item in items for m in item.members + item.params)
-    g._edges = tuple(drawn_edges)
+    g._edges = tuple((e.tail.dot_id, e.head.dot_id, e.partial) for e in edges)
     return g

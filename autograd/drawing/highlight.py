@@ -41,37 +41,42 @@ def _named_factors(path, source: Value, root: Value) -> list[tuple[Value, Value,
     return factors[::-1]
 
 
-def caption(source, root, order, names: NodeNames, max_paths: int) -> list[str]:
-    head = f"{names.d(root)}/{names.d(source)}"
+def caption(source, root, order, names: NodeNames, max_paths: int, numbers: bool = True) -> list[str]:
+    """The caption of one highlighted Value: its derivative as the chain product of named partials,
+    one product per path (summed), with the numbers; ``numbers=False`` keeps only the symbols."""
+    head = f"{names.d(root, 'd')}/{names.d(source, 'd')}"  # a total derivative: d, as the printouts write it
     total = names.number(_derivative(root, source, order))
     n = count_paths(source, root)
     if source is root:
         return [f"{head} = 1"]
     if len(order) > _LONGEST_PATH_SEARCH:
-        return [f"{head} = {total}",
+        return [f"{head} = {total}" if numbers else head,
                 f"(the {len(order)}-node graph is too large to list its {n} path(s) here: draw an "
                 f"intermediate node as the root to see the chain)"]
 
     def term(path):
         factors = _named_factors(path, source, root)
         symbols = " · ".join(f"{names.d(a)}/{names.d(b)}" for a, b, _ in factors)
-        numbers = " · ".join(_factor_number(names, x) for _, _, x in factors)
+        values = " · ".join(_factor_number(names, x) for _, _, x in factors)
         product = names.number(math.prod(x for _, _, x in factors))
-        return symbols, numbers, product
+        return symbols, values, product
 
     if n == 1:
-        symbols, numbers, _ = term(next(paths(source, root)))
+        symbols, values, _ = term(next(paths(source, root)))
+        if not numbers:
+            return [f"{head} = {symbols}"]
         if len(symbols.split(" · ")) == 1:
-            return [f"{head} = {numbers} = {total}" if numbers != total else f"{head} = {total}"]
-        return [f"{head} = {symbols}", f"= {numbers} = {total}"]
+            return [f"{head} = {values} = {total}" if values != total else f"{head} = {total}"]
+        return [f"{head} = {symbols}", f"= {values} = {total}"]
     lines = [f"{head} = sum over {n} paths, one product per path:"]
     for k, path in enumerate(itertools.islice(paths(source, root), max_paths)):
-        symbols, numbers, product = term(path)
-        value = numbers if " · " not in numbers else f"{numbers} = {product}"
-        lines.append(f"{'  ' if k == 0 else '+ '}{symbols} = {value}")
+        symbols, values, product = term(path)
+        value = values if " · " not in values else f"{values} = {product}"
+        lines.append(f"{'  ' if k == 0 else '+ '}{symbols}" + (f" = {value}" if numbers else ""))
     if n > max_paths:
         lines.append(f"+ … {n - max_paths} more paths not listed (max_paths={max_paths})")
-    lines.append(f"= {total}")
+    if numbers:
+        lines.append(f"= {total}")
     return lines
 
 

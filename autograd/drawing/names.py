@@ -4,6 +4,8 @@ each partial's formula, and numbers with a typeset minus sign."""
 
 from __future__ import annotations
 
+import re
+
 from autograd import notation, ops
 from autograd.value import Value
 
@@ -23,6 +25,36 @@ _PLACES = {  # op -> (argument index, argument count) -> how tightly that place 
 _LONGEST_EXPRESSION = 24
 
 
+# Letters with a Unicode sub- or superscript form that notation's tables leave out (ₕ for net_{h1}).
+_SUBSCRIPT = {**notation.SUBSCRIPT, "h": "ₕ", "β": "ᵦ", "γ": "ᵧ", "ρ": "ᵨ", "φ": "ᵩ", "χ": "ᵪ", ",": " "}
+_SUPERSCRIPT = {**notation.SUPERSCRIPT, "β": "ᵝ", "γ": "ᵞ", "δ": "ᵟ", "θ": "ᶿ", "φ": "ᵠ", "χ": "ᵡ", ",": " "}
+_LEFTOVER_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|([^\s{}]))")
+
+
+def display(label: str) -> str:
+    """A label as a picture writes it: Unicode sub- and superscripts, never TeX braces.
+
+    `notation.to_text` converts what it knows; a script it leaves as typed (``net_{h1}``) is
+    finished here letter by letter, and a letter with no Unicode form is written after a plain
+    ``_`` or ``^`` in parentheses.
+
+    >>> display("net_{h1}"), display("W^1_{21}"), display("x_{q2}")
+    ('netₕ₁', 'W¹₂₁', 'x_(q2)')
+    """
+    text = notation.to_text(label)
+    if "{" not in text and "_" not in text and "^" not in text:
+        return text
+
+    def script(m: re.Match) -> str:
+        body = m.group(2) if m.group(2) is not None else m.group(3)
+        table = _SUPERSCRIPT if m.group(1) == "^" else _SUBSCRIPT
+        if body and all(c in table for c in body):
+            return "".join(table[c] for c in body)
+        return f"{m.group(1)}{body}" if len(body) == 1 else f"{m.group(1)}({body})"
+
+    return _LEFTOVER_SCRIPT.sub(script, text).replace("{", "").replace("}", "")
+
+
 def minus(text: str) -> str:
     return text.replace("-", "−")  # a typeset minus: the picture is read, not pasted into code
 
@@ -37,7 +69,7 @@ class NodeNames:
         self.short: set[int] = set()  # nodes shown by a made-up name, which their box then displays
         for i, v in enumerate(order):
             if v.label:
-                text = notation.to_text(v.label)
+                text = display(v.label)
             elif not v.parents:
                 text = self.number(v.data)
             else:
@@ -85,10 +117,11 @@ class NodeNames:
         """The formula of ∂v/∂(v.parents[slot]), e.g. ``ŷ(1 − ŷ)`` for ŷ = σ(α²)."""
         return rule_of(v).partial_expression(argument_index(v, slot), self.arguments(v), self.wrapped(v, "power"))
 
-    def d(self, v: Value) -> str:
-        """``∂`` and the name, parenthesized when the name is a formula: ∂ŷ, ∂(1 − ŷ)."""
+    def d(self, v: Value, mark: str = "∂") -> str:
+        """``∂`` (or ``mark``: ``d`` for a total derivative) and the name, parenthesized when the
+        name is a formula: ∂ŷ, ∂(1 − ŷ)."""
         text = self.name[id(v)]
-        return f"∂({text})" if not v.label and _has_top_level(text, " ·/") else f"∂{text}"
+        return f"{mark}({text})" if not v.label and _has_top_level(text, " ·/") else f"{mark}{text}"
 
 
 def rule_of(v: Value) -> ops.Rule:

@@ -1,7 +1,7 @@
-"""What a drawing shows: its boxes (one per node, or one per unit in the neuron view) and its edges
-(one per argument slot, or one per drawn ancestor reached through hidden nodes, carrying the product
-of the partials along the way), decided from the graph before any graphviz call; and the grouping of
-boxes into clusters.
+"""What a drawing shows: its boxes (one per node, or one per unit in the neuron and diagram views)
+and its edges (one per argument slot, or one per drawn ancestor reached through hidden nodes,
+carrying the product of the partials along the way), decided from the graph before any graphviz
+call; and the groups a drawing's titles come from.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from autograd.derive.formula import product_text
 from autograd.drawing.names import NodeNames, argument_index
+from autograd.graph import topological_order
 from autograd.value import Value
 
-VIEWS = ("full", "collapsed", "neurons")
+VIEWS = ("full", "collapsed", "neurons", "diagram")
 DEFAULT_MAX_NODES = 150
 _LONGEST_PRODUCT = 8  # an edge through more hidden nodes shows its number only
 
@@ -62,23 +63,35 @@ def linear_roles(v: Value) -> list[str]:
 
 
 def find_units(order, index, consumers, root) -> list[Item]:
-    """The neurons: each ``linear`` node with the nodes computed from it alone (its activation),
-    stopping at named nodes after the first so a loss is not swallowed by the output unit."""
+    """The neurons: each ``linear`` node with its activation — the nodes computed from it alone up
+    to the first named node (σ(α) named β, or relu(z) + sin(z) named h). Without such a named node
+    (an output with no activation, whose next steps are the loss's), the unit is the linear node
+    alone; the root is never part of a unit, so the loss keeps a box of its own."""
     units = []
     for v in order:
         if v.op != "linear":
             continue
         members = {id(v): v}
         heap = [(index[id(v)], v)]
+        ends = []
         while heap:
             _, m = heapq.heappop(heap)
-            if m is not v and (m.label or m is root):
+            if m is not v and m.label:
+                ends.append(m)
                 continue  # a named activation ends the unit
             for c, _slot in consumers.get(id(m), ()):
-                if id(c) not in members and all(id(p) in members for p in c.parents):
+                if c is not root and id(c) not in members and all(id(p) in members for p in c.parents):
                     members[id(c)] = c
                     heapq.heappush(heap, (index[id(c)], c))
-        ordered = tuple(sorted(members.values(), key=lambda m: index[id(m)]))
+        inside = {id(v): v}
+        if ends:  # the linear node, the named end and what lies between them
+            stack = [min(ends, key=lambda m: index[id(m)])]
+            while stack:
+                m = stack.pop()
+                if id(m) not in inside:
+                    inside[id(m)] = m
+                    stack += [p for p in m.parents if id(p) in members]
+        ordered = tuple(sorted(inside.values(), key=lambda m: index[id(m)]))
         params = tuple(p for p, role in zip(v.parents, linear_roles(v)) if role != "input" and not p.parents)
         units.append(Item(rep=ordered[-1], members=ordered, params=params))
     return units
@@ -94,7 +107,7 @@ def items_of(view, order, index, consumers, root, sources) -> list[Item]:
                 if not v.parents or v.label or v is root or id(v) in source_ids]
     units = find_units(order, index, consumers, root)
     if not units:
-        raise ValueError("view='neurons' draws the units of a network built with autograd.linear (as nn "
+        raise ValueError(f"view={view!r} draws the units of a network built with autograd.linear (as nn "
                          "builds them), and this graph has no linear node: use view='full' or "
                          "view='collapsed'")
     in_unit = {id(m) for u in units for m in u.members}
@@ -199,17 +212,10 @@ def group_index(groups) -> dict[int, int]:
     return out
 
 
-def item_group(item: Item, group_of: dict[int, int]) -> int:
-    for v in (item.rep,) + item.members + item.params:
-        if id(v) in group_of:
-            return group_of[id(v)]
-    return -1
-
-
 def too_large(count, view, max_nodes, order, index, consumers, root, sources) -> str:
     hints = []
     for other in VIEWS:
-        if other == view or other == "full":
+        if other in (view, "full", "diagram"):
             continue
         try:
             n = len(items_of(other, order, index, consumers, root, sources))
@@ -222,3 +228,17 @@ def too_large(count, view, max_nodes, order, index, consumers, root, sources) ->
     return (f"the drawing would have {count} nodes in view={view!r}, more than max_nodes={max_nodes}, and a "
             f"picture that large cannot be read: {hint}draw a smaller part of the graph (pass an "
             f"intermediate node as the root), or pass max_nodes={count} to draw it anyway")
+
+
+def box_count(root: Value, view: str) -> int:
+    """How many boxes (circles, in the diagram) a drawing of ``root``'s graph in ``view`` has,
+    without drawing it: what ``draw``'s ``max_nodes`` is compared with.
+
+    Raises:
+        ValueError: an unknown view, or a unit view of a graph without linear nodes.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(map(repr, VIEWS))}, got {view!r}")
+    order = topological_order(root)
+    index = {id(v): i for i, v in enumerate(order)}
+    return len(items_of(view, order, index, consumers_of(order), root, []))

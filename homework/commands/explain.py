@@ -8,7 +8,9 @@ from autograd import Value, draw, explain, notation as names, trace
 from autograd.expression import parse
 from autograd.render import latex, markdown
 from autograd.render.latex import document as latex_document
-from homework.commands.options import UsageError, add_output_options, check_image_path
+from autograd.drawing import DEFAULT_MAX_NODES, box_count
+from homework.commands.options import (UsageError, add_output_options, check_image_path, check_picture_options,
+                                       check_picture_size, picture_options)
 
 
 def add_to(commands) -> None:
@@ -41,6 +43,7 @@ def _parse_values(pairs: list[str]) -> dict[str, float]:
 
 def run(args) -> int:
     check_image_path(args.draw)
+    check_picture_options(args, bool(args.draw))
     expr = parse(args.formula)
     given = _parse_values(args.values)
     leaves = {name: Value(v, label=name) for name, v in given.items()}
@@ -54,6 +57,7 @@ def run(args) -> int:
         raise UsageError(f"--wrt {', '.join(unknown)}: not a variable of the formula "
                          f"(its variables: {', '.join(expr.variables)})")
     digits = args.digits or 4
+    view = _picture_view(args, root) if args.draw else None  # checked before anything is printed
     if not root.parents:  # no variable: the formula is a number
         text = f"{root.label} = {expr.source} = {names.format_number(root.data, digits)}"
         if args.format == "latex":
@@ -73,6 +77,22 @@ def run(args) -> int:
     else:
         sys.stdout.write(latex_document("\n".join(p.to_latex() for p in parts)))
     if args.draw:
-        path = draw(root, highlight=leaves[wrt[0]] if wrt else None, digits=digits).render_to(args.draw)
+        options = dict(picture_options(args), digits=digits)
+        path = draw(root, highlight=leaves[wrt[0]] if wrt else None, view=view,
+                    max_nodes=args.max_nodes or DEFAULT_MAX_NODES, **options).render_to(args.draw)
         print(f"drew the graph to {path}", file=sys.stderr)
     return 0
+
+
+def _picture_view(args, root) -> str:
+    """``--view``, or every operation when that fits ``--max-nodes``, else unnamed steps folded
+    into the edges (saying so on stderr)."""
+    limit = args.max_nodes or DEFAULT_MAX_NODES
+    view = args.view or "full"
+    full = box_count(root, "full")
+    if args.view is None and full > limit and box_count(root, "collapsed") <= limit:
+        view = "collapsed"
+        print(f"chainrule explain: every operation would make {full} boxes, more than {limit}: the picture folds "
+              f"unnamed steps into the edges (--view collapsed); --max-nodes {full} draws them all", file=sys.stderr)
+    check_picture_size(root, view, limit)
+    return view

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from autograd.drawing import VIEWS, box_count
 from homework.report import FORMATS
 
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".gv", ".dot")
@@ -25,16 +26,84 @@ def digits(text: str) -> int:
     return n
 
 
+def whole_number(text: str) -> int:
+    """A count such as ``--max-nodes``: a whole number ≥ 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number such as 60, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
 def add_output_options(p: argparse.ArgumentParser) -> None:
-    """``--format``, ``--digits`` and ``--draw``."""
+    """``--format``, ``--digits``, ``--draw`` and the options of the picture."""
     p.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown or latex")
     p.add_argument("--digits", type=digits, default=None, help="significant digits shown (default 4)")
     p.add_argument("--draw", metavar="FILE",
                    help="also draw the graph, with the (first) derivative's paths highlighted, to FILE "
                         "(.svg, .png, .pdf or .gv)")
+    pictures = p.add_argument_group("pictures (with --draw" + (" or --out" if p.prog.endswith("solve") else "") + ")")
+    pictures.add_argument("--view", choices=VIEWS, default=None,
+                          help="full: every operation; collapsed: unnamed steps folded into the edges; neurons: "
+                               "one box per unit; diagram: the network as a sheet draws it (circles, +1 bias "
+                               "nodes, weights on the edges). Default: the most detailed one that fits --max-nodes")
+    pictures.add_argument("--max-nodes", type=whole_number, default=None, metavar="N",
+                          help="the most boxes a picture may have (without --view, also the size above which "
+                               "one box per unit is drawn)")
+    pictures.add_argument("--no-values", action="store_true",
+                          help="with --view diagram: names only, no numbers (the network before any number is known)")
+    pictures.add_argument("--grads", action="store_true",
+                          help="with --view diagram: also write every weight's and unit's gradient")
 
 
 def check_image_path(path: str | None) -> None:
     """Refuse a ``--draw`` file whose suffix names no image format, before any work is done."""
     if path and Path(path).suffix.lower() not in IMAGE_SUFFIXES:
         raise UsageError(f"--draw {path}: the file name must end in one of {', '.join(IMAGE_SUFFIXES)}")
+
+
+def check_picture_options(args, has_picture: bool) -> None:
+    """Refuse picture options that would be ignored: no picture asked for, or a diagram-only option
+    with another view."""
+    given = [flag for flag, on in (("--view", args.view), ("--max-nodes", args.max_nodes),
+                                    ("--no-values", args.no_values), ("--grads", args.grads)) if on]
+    if given and not has_picture:
+        raise UsageError(f"{given[0]} is an option of the picture: add --draw FILE"
+                         + (" (or --out DIR)" if hasattr(args, "out") else ""))
+    for flag, on in (("--no-values", args.no_values), ("--grads", args.grads)):
+        if on and args.view != "diagram":
+            raise UsageError(f"{flag} belongs to --view diagram (the network drawing); the other views always "
+                             f"show every number")
+
+
+def picture_options(args) -> dict:
+    """The options of `autograd.draw` that the command line sets."""
+    options = {}
+    if args.digits:
+        options["digits"] = args.digits
+    if args.view == "diagram":
+        options.update(values=not args.no_values, grads=args.grads)
+    return options
+
+
+def check_picture_size(root, view: str, max_nodes: int) -> None:
+    """Refuse, in command-line words, a picture with more boxes than ``max_nodes``."""
+    try:
+        count = box_count(root, view)
+    except ValueError:
+        raise UsageError(f"--view {view} draws the units of a network (its linear nodes), and this graph has none: "
+                         f"use --view full or --view collapsed") from None
+    if count > max_nodes:
+        hints = []
+        for other in ("collapsed", "neurons"):
+            try:
+                n = box_count(root, other)
+            except ValueError:
+                continue  # no units to draw one box each for
+            if other != view and n < count:
+                hints.append(f"--view {other} ({n} boxes)")
+        hint = f"use {' or '.join(hints)}, or " if hints else ""
+        raise UsageError(f"the picture would have {count} boxes in --view {view}, more than {max_nodes}, and a "
+                         f"picture that large cannot be read: {hint}pass --max-nodes {count} to draw it anyway")

@@ -7,8 +7,12 @@ import sys
 from pathlib import Path
 
 from autograd import notation as names
-from homework.commands.options import add_output_options, check_image_path
+from autograd.drawing import DEFAULT_MAX_NODES
+from homework.commands.options import (add_output_options, check_image_path, check_picture_options,
+                                       check_picture_size, picture_options)
 from homework.reading import BUILTIN, DEFAULT_PROBLEM, load
+from homework.report import with_pictures
+from homework.solution import NEURON_VIEW_ABOVE
 
 _SUFFIX = {"text": ".txt", "markdown": ".md", "latex": ".tex"}
 
@@ -44,30 +48,42 @@ def _slug(label: str) -> str:
 
 def run(args) -> int:
     check_image_path(args.draw)
+    check_picture_options(args, bool(args.draw or args.out))
     problem = load(args.problem)
     solution = problem.solve()
     text = solution.render(args.format, args.digits, round_steps=args.round_steps, paths=args.paths,
                            trace=args.trace, unfused=args.unfused, by_section=args.by_section)
+    view = args.view
+    if view is None and (args.draw or args.out):
+        view, boxes = solution.picture_view(args.max_nodes)
+        if view == "neurons":
+            limit = args.max_nodes or NEURON_VIEW_ABOVE
+            print(f"chainrule solve: a box per weight would make {boxes} boxes, more than {limit}: the picture "
+                  f"draws one box per unit (--view neurons); --view collapsed or --max-nodes {boxes} draws every "
+                  f"weight", file=sys.stderr)
+    if args.draw or args.out:
+        check_picture_size(solution.loss, view, args.max_nodes or DEFAULT_MAX_NODES)
+    options = dict(picture_options(args), view=view, max_nodes=args.max_nodes)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         pictures = []
         targets = solution.wrt or [None]
+        suffixes = (".svg", ".png", ".pdf") if args.format == "latex" else (".svg", ".png")  # LaTeX includes PDFs
         for w in targets:
             stem = f"graph-{_slug(w.label)}" if w is not None else "graph"
-            drawing = solution.drawing(highlight=w)
-            for suffix in (".svg", ".png"):
+            drawing = solution.drawing(highlight=w, **options)
+            for suffix in suffixes:
                 drawing.render_to(out / f"{stem}{suffix}")
             pictures.append((w, stem))
-        if args.format == "markdown":
-            text += "\n" + "\n\n".join(
-                f"![{'the graph' if w is None else 'the paths of ' + w.label}]({stem}.png)" for w, stem in pictures) + "\n"
+        text = with_pictures(text, args.format, [(w.label if w is not None else "", stem) for w, stem in pictures])
         written = out / f"solution{_SUFFIX[args.format]}"
         written.write_text(text, encoding="utf-8")
-        print(f"wrote {written} and {', '.join(f'{stem}.svg/.png' for _, stem in pictures)} in {out}")
+        kinds = "/".join(suffixes)
+        print(f"wrote {written} and {', '.join(f'{stem}{kinds}' for _, stem in pictures)} in {out}")
     else:
         sys.stdout.write(text)
     if args.draw:
-        path = solution.drawing().render_to(args.draw)
+        path = solution.drawing(**options).render_to(args.draw)
         print(f"drew the graph to {path}", file=sys.stderr)
     return 0

@@ -1,0 +1,103 @@
+"""A picture as boxes and links, put into a ``graphviz.Digraph``: every view (full, collapsed,
+neurons, diagram) describes what it shows as `Box`es and `Link`s, and `emit` lays them out the one
+way all pictures share.
+
+- A link's label is a node of its own sitting *on* the line (tail ── label ──▶ head), so a label
+  can never drift away from its edge or be crossed by a node's border, and reads like the numbers
+  written on a sheet's edges.
+- Columns and the order inside them come from layout.py and are fixed with ``rank=same`` chains.
+- A group's title is a plain-text node at the top of its column.
+- A link on several highlighted paths is drawn as parallel strokes, one per colour, with a gap
+  between them (graphviz draws the strokes 2 points apart; a transparent stroke between two colours
+  keeps them from merging into one line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from autograd.drawing.layout import columns
+from autograd.drawing.style import DIM_BORDER, EDGE, SIZES, escape
+
+_TITLE_COLOUR = "#333333"
+
+
+@dataclass
+class Box:
+    """One node of the picture: its DOT id, its HTML-like label, its graphviz attributes, and the
+    index that fixes its place in its column (None: it goes where its neighbours are)."""
+
+    dot_id: str
+    label: str
+    attrs: dict
+    anchor: float | None = None
+
+
+@dataclass
+class Link:
+    """One edge: from box ``tail`` to box ``head``, with an HTML-like label written on it (or None)."""
+
+    tail: str
+    head: str
+    label: str | None
+    colours: list = field(default_factory=list)  # highlight colours; empty: an ordinary edge
+    dim: bool = False  # a highlighted picture dims what is off every path
+
+
+def stroke(colours: list, dim: bool) -> dict:
+    """The edge attributes for a link's colours: one stroke per highlight colour, apart."""
+    if not colours:
+        return {"color": DIM_BORDER if dim else EDGE}
+    if len(colours) == 1:
+        return {"color": colours[0], "penwidth": "2.4"}
+    return {"color": ":transparent:".join(colours), "penwidth": "1.8"}
+
+
+def emit(graph, boxes: list[Box], links: list[Link], titles: list[tuple[str, str]]) -> None:
+    """Add ``boxes`` (in topological order), ``links`` and the group ``titles`` (``(title, id of a
+    box in that group's column)``) to ``graph``, with the columns and their order fixed."""
+    labelled = {}  # link index -> id of its label node
+    nodes: list[str] = []
+    links_into: dict[str, list[int]] = {}
+    for k, link in enumerate(links):
+        links_into.setdefault(link.head, []).append(k)
+        if link.label is not None:
+            labelled[k] = f"e{k}"
+    for box in boxes:  # a link's label node comes right before its head: a topological order
+        nodes += [labelled[k] for k in links_into.get(box.dot_id, ()) if k in labelled]
+        nodes.append(box.dot_id)
+    pairs = []
+    for k, link in enumerate(links):
+        if k in labelled:
+            pairs += [(link.tail, labelled[k]), (labelled[k], link.head)]
+        else:
+            pairs.append((link.tail, link.head))
+    anchored = {box.dot_id: box.anchor for box in boxes if box.anchor is not None}
+    cols = columns(nodes, pairs, anchored, frozenset(labelled.values()))
+
+    column_of = {n: c for c, col in enumerate(cols) for n in col}
+    for k, (title, member) in enumerate(titles):
+        # above the group's first box in its column, and above the anchored boxes before it (a
+        # layer's "+1" stands at the top of the layer), not above weights that merely sit higher
+        title_id = f"t{k}"
+        graph.node(title_id, label=f'<<B>{escape(title)}</B>>', shape="plaintext", style="filled",
+                   fillcolor="white", fontsize=str(SIZES["title"]), fontcolor=_TITLE_COLOUR, margin="0.02,0.02")
+        col = cols[column_of[member]]
+        col.insert(next(i for i, n in enumerate(col) if n == member or n in anchored), title_id)
+
+    for box in boxes:
+        graph.node(box.dot_id, label=box.label, **box.attrs)
+    for k, link in enumerate(links):
+        attrs = stroke(link.colours, link.dim)
+        if k not in labelled:
+            graph.edge(link.tail, link.head, **attrs)
+            continue
+        graph.node(labelled[k], label=link.label, shape="plaintext", style="filled", fillcolor="white",
+                   margin="0.03,0.01", width="0", height="0")
+        # into the label's left side and out of its right side: the line runs through the label
+        graph.edge(link.tail, f"{labelled[k]}:w", arrowhead="none", **attrs)
+        graph.edge(f"{labelled[k]}:e", link.head, **attrs)
+    for col in cols:
+        graph.body.append("\t{rank=same; " + " -> ".join(col) + (" [style=invis]" if len(col) > 1 else "") + "}\n")
+    for left, right in zip(cols, cols[1:]):  # keeps the columns apart even where no edge joins them
+        graph.edge(left[0], right[0], style="invis", weight="0")
