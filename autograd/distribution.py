@@ -13,8 +13,8 @@ first thing, and nn calls `foreign_engine_error` when the ``autograd`` it import
 This module imports only the standard library and nothing of chainrule, so that nn can load it even
 when another project's ``autograd/__init__.py`` has taken the place of chainrule's.
 
->>> providers("autograd")[:1]
-['chainrule']
+>>> others("autograd")
+[]
 """
 
 from __future__ import annotations
