@@ -124,7 +124,7 @@ def check_import_name() -> None:
         raise ImportNameClash(clash_message(other))
 
 
-def foreign_engine_error(module) -> ImportNameClash:
+def foreign_engine_error(module: object) -> ImportNameClash:
     """The error for an ``autograd`` module that is not chainrule's engine (``module`` is that module)."""
     where = getattr(module, "__file__", None)
     other = others("autograd")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 
 def require_chainrule_engine() -> None:
@@ -26,7 +27,7 @@ def require_chainrule_engine() -> None:
     raise _distribution_module().foreign_engine_error(autograd)
 
 
-def _distribution_module():
+def _distribution_module() -> ModuleType:
     try:  # chainrule's file, still beside another project's __init__.py in the same directory
         from autograd import distribution
         return distribution

@@ -16,6 +16,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,7 +193,7 @@ def checks() -> list[Check]:
     ]
 
 
-def add_to(commands) -> None:
+def add_to(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     commands.add_parser(
         "doctor", help="check what chainrule needs: Python, graphviz, fonts, TeX, a browser, Jupyter",
         description="Check what chainrule needs on this machine and say how to install what is missing. "
@@ -200,7 +201,7 @@ def add_to(commands) -> None:
                     "are there, 1 when one is missing; with -q only what is missing is printed.")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     found = checks()
     quiet = getattr(args, "quiet", False)
     width = max(len(c.name) for c in found)
