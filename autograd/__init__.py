@@ -11,11 +11,17 @@ the engine), `Replay` (one recorded graph run on a whole numpy batch), `draw`/`s
 drawings with the local partials on the edges; the graphviz package is imported only when a drawing
 is made), `notation` (names in course notation) and the error classes.
 
-The import name ``autograd`` is also used by the HIPS/autograd project: install chainrule in an
-environment without it.
+The import name ``autograd`` is also HIPS autograd's: importing this package raises
+`autograd.distribution.ImportNameClash` when another installed distribution provides it (see
+autograd/distribution.py), since the two cannot share an environment.
 """
 
-from autograd import notation, ops
+from autograd.distribution import __version__, check_import_name
+
+check_import_name()  # first: a clash explained beats a confusing error from a half-overwritten package
+__distribution__ = "chainrule"  # how nn tells this engine from another project's `autograd`
+
+from autograd import notation, ops  # noqa: E402
 from autograd.errors import (ChainruleError, DomainError, DrawingTooLargeError, GradcheckError, NonFiniteError,
                              RenderError)
 from autograd.derive import Explanation, explain, forward_table, trace

@@ -10,11 +10,14 @@ picture of the decision boundary.
 
     python examples/moons.py                 # the default run
     python examples/moons.py --engine scalar --steps 5 --points 20 --no-plot
+
+On a terminal a progress line on stderr follows the training; ``-q`` prints only the result.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import numpy as np
@@ -44,6 +47,37 @@ def make_moons(n_points: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[
     return X[order], y[order]
 
 
+class Progress:
+    """One line on stderr that follows a loop (step, bar, a short text), redrawn at most ten times a
+    second, and shown only when stderr is a terminal: piped or redirected output stays clean."""
+
+    WIDTH = 24
+
+    def __init__(self, total: int, stream=None, enabled: bool | None = None) -> None:
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self._shown_at = float("-inf")
+
+    def update(self, step: int, text: str = "") -> None:
+        """Show ``step`` of ``total`` (the last step always, others when 0.1 s have passed)."""
+        now = time.monotonic()
+        if not self.enabled or (step < self.total and now - self._shown_at < 0.1):
+            return
+        self._shown_at = now
+        filled = self.WIDTH * step // self.total
+        bar = "█" * filled + "·" * (self.WIDTH - filled)
+        self.stream.write(f"\r{step:>{len(str(self.total))}}/{self.total} {bar} {text}\x1b[K")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Erase the line, before other output and at the end."""
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown_at = float("-inf")
+
+
 def accuracy(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
     """The share of points whose score has the sign of their label."""
     right = sum(1 for x, t in zip(X, y) if (net(x)[0].data > 0) == (t > 0))
@@ -51,7 +85,7 @@ def accuracy(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
 
 
 def train(net: MLP, X: np.ndarray, y: np.ndarray, steps: int, lr: float, report_every: int = 10,
-          log=print) -> list[tuple[int, float, float]]:
+          log=print, progress: Progress | None = None) -> list[tuple[int, float, float]]:
     """Full-batch training with the mean logistic loss log(1 + exp(−y·f)) and Adam.
 
     Returns:
@@ -68,12 +102,14 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, steps: int, lr: float, report_
         if step % report_every == 0 or step == steps or step == 1:
             acc = sum(1 for f, t in zip(scores, y) if (f.data > 0) == (t > 0)) / len(y)
             history.append((step, loss.data, acc))
-            log(f"step {step:4d}   loss {loss.data:.4f}   accuracy {acc:.0%}")
+            _report(progress, log, f"step {step:4d}   loss {loss.data:.4f}   accuracy {acc:.0%}")
+        if progress:
+            progress.update(step, f"loss {loss.data:.4f}")
     return history
 
 
 def train_replay(net: MLP, X: np.ndarray, y: np.ndarray, steps: int, lr: float, report_every: int = 10,
-                 log=print) -> list[tuple[int, float, float]]:
+                 log=print, progress: Progress | None = None) -> list[tuple[int, float, float]]:
     """The same training as `train`, with the graph recorded once and replayed on the whole batch.
 
     One sample's loss softplus(−t·f(x)) is built with the point (x₁, x₂) and its label t as input
@@ -97,8 +133,16 @@ def train_replay(net: MLP, X: np.ndarray, y: np.ndarray, steps: int, lr: float, 
             scores = replay.values_of(score)
             acc = float(np.mean((scores > 0) == (y > 0)))
             history.append((step, float(per_sample.mean()), acc))
-            log(f"step {step:4d}   loss {per_sample.mean():.4f}   accuracy {acc:.0%}")
+            _report(progress, log, f"step {step:4d}   loss {per_sample.mean():.4f}   accuracy {acc:.0%}")
+        if progress:
+            progress.update(step, f"loss {per_sample.mean():.4f}")
     return history
+
+
+def _report(progress: Progress | None, log, line: str) -> None:
+    if progress:
+        progress.clear()
+    log(line)
 
 
 def save_boundary(net: MLP, X: np.ndarray, y: np.ndarray, path: str, resolution: int = 60) -> bool:
@@ -136,24 +180,29 @@ def main(argv: list[str] | None = None) -> dict:
                         help="replay: one recorded graph run on the whole batch (default); scalar: one graph per point")
     parser.add_argument("--plot", default="moons.png", help="where to save the decision boundary (needs matplotlib)")
     parser.add_argument("--no-plot", action="store_true", help="do not draw the decision boundary")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only the result: no progress line, no loss every few steps")
     args = parser.parse_args(argv)
+    say = (lambda *_: None) if args.quiet else print
     if args.steps < 1 or args.hidden < 1:
         parser.error("--steps and --hidden must be at least 1")
 
     X, y = make_moons(args.points, seed=args.seed)
     net = MLP([2, args.hidden, args.hidden, 1], activations=["relu", "relu", "identity"], seed=args.seed)
-    print(f"{net}: {net.num_parameters()} parameters, {args.points} points, {args.steps} steps")
+    say(f"{net}: {net.num_parameters()} parameters, {args.points} points, {args.steps} steps")
     start = time.perf_counter()
     run = train_replay if args.engine == "replay" else train
-    history = run(net, X, y, args.steps, args.lr, report_every=max(1, args.steps // 10))
+    progress = Progress(args.steps, enabled=False if args.quiet else None)
+    history = run(net, X, y, args.steps, args.lr, report_every=max(1, args.steps // 10), log=say, progress=progress)
+    progress.clear()
     seconds = time.perf_counter() - start
     acc = accuracy(net, X, y)
     print(f"training accuracy {acc:.0%} after {args.steps} steps ({seconds:.2f} s, {args.engine} engine)")
     if not args.no_plot:
         if save_boundary(net, X, y, args.plot):
-            print(f"decision boundary saved to {args.plot}")
+            say(f"decision boundary saved to {args.plot}")
         else:
-            print("matplotlib is not installed: no picture of the decision boundary (pip install matplotlib)")
+            say("matplotlib is not installed: no picture of the decision boundary (pip install matplotlib)")
     return {"accuracy": acc, "loss": history[-1][1], "seconds": seconds, "history": history}
 
 

@@ -10,6 +10,8 @@ text, Markdown or LaTeX. Built on the engine (autograd) and the networks (nn).
 0.3879
 """
 
+import nn  # noqa: F401  first: it checks that `autograd` is chainrule's engine, not HIPS autograd
+from autograd import __version__
 from homework.errors import ProblemError
 from homework.problem import Problem
 from homework.reading import BUILTIN, DEFAULT_PROBLEM, builtin_text, load, loads

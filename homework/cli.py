@@ -3,6 +3,8 @@
     chainrule solve [PROBLEM]          the whole worked solution (default: the built-in seed002)
     chainrule explain FORMULA NAME=VALUE ...
     chainrule problems                 list the built-in problems; `chainrule problems NAME` prints one
+    chainrule doctor                   check what chainrule needs: Python, graphviz, fonts, TeX, ...
+    chainrule --version                the version
 
 Run ``chainrule COMMAND --help`` for the options. ``python -m homework`` is the same command. Each
 subcommand lives in homework/commands/. Exit status: 0 on success, 2 when the input is wrong (the
@@ -16,21 +18,27 @@ import sys
 
 from autograd.errors import ChainruleError
 from autograd.expression import ExpressionError
-from homework.commands import explain, problems, solve
+from autograd import __version__
+from homework.commands import doctor, explain, problems, solve
 from homework.commands.options import UsageError
 from homework.errors import ProblemError
 
-COMMANDS = {"solve": solve, "explain": explain, "problems": problems}
+COMMANDS = {"solve": solve, "explain": explain, "problems": problems, "doctor": doctor}
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``chainrule`` and all its subcommands."""
     p = argparse.ArgumentParser(
         prog="chainrule", description="Backpropagation worked out step by step, in your sheet's notation.")
+    p.add_argument("--version", action="version", version=f"chainrule {__version__}")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print only results and errors: no progress or informational lines on stderr")
     commands = p.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     for module in COMMANDS.values():
         module.add_to(commands)
+    for sub in commands.choices.values():  # `chainrule solve -q` as well as `chainrule -q solve`
+        sub.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -55,6 +55,11 @@ from homework.problem import Problem
 from nn import activations as _activations
 from nn import naming as _naming
 from nn.conventions import WX_B, convention as _convention
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, published as tomli (a dependency there)
+    import tomli as tomllib
 
 _TOP_KEYS = {"title", "notes", "network", "layer", "data", "loss", "training", "explain", "questions"}
 _SECTION_KEYS = {

@@ -3,8 +3,14 @@
 Public surface: `Module`, `Neuron`, `Layer` (nn.layers), `MLP` (nn.mlp), the two conventions of
 writing W (nn.conventions), `Notation` and its presets (nn.naming), `Activation` (nn.activations),
 the losses (nn.losses) and the optimizers `SGD`, `Adam` (nn.optim). Because everything is made of Values, every printout and drawing works on a network.
+`MLP(nin, nouts)`, `Layer(nin, nout, nonlin=True)` and `Neuron(nin)` build them micrograd's way.
 """
 
+from nn.engine_check import require_chainrule_engine
+
+require_chainrule_engine()  # first: HIPS autograd's __init__.py may have replaced the engine's
+
+from autograd import __version__  # noqa: E402
 from nn import activations, losses, naming, optim
 from nn.activations import Activation
 from nn.conventions import CONVENTIONS, WT_X, WX_B

@@ -6,17 +6,21 @@ nn.conventions), the constant 1 is a folded constant of that node: α¹₁ = W¹
 
 Every parameter and forward node gets a name from the network's `nn.Notation` (W¹₂₁, b¹₁, z¹₁/α¹₁,
 a¹₁/β¹₁, ŷ); parameters and gradients read back out as matrices in the convention they came in.
+
+This module is longer than 300 lines: a Layer is built three ways (from a sheet's matrices, at
+random, micrograd's way) that share one set-up, and they stay together.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from autograd import Value, linear
 from autograd.notation import to_text
 from nn import activations as _activations
+from nn import micrograd as _micrograd
 from nn import naming as _naming
 from nn.conventions import (WT_X, WX_B, canonical_convention, as_inputs, as_matrix, as_vector, holds_values, parameter_leaf,
                             shape_text)
@@ -26,9 +30,12 @@ class Neuron(Module):
     """One unit: ``activation(Σ wᵢ·xᵢ + b)``, the sum being one `autograd.linear` node.
 
     Args:
-        weights: the weights, as Values (shared with a `Layer`) or numbers (new leaves named w₁, w₂, ...).
+        weights: the weights, as Values (shared with a `Layer`) or numbers (new leaves named w₁, w₂, ...);
+            or, micrograd's way, how many: ``Neuron(nin)`` draws them from ``random.uniform(-1, 1)``,
+            with bias 0 and ReLU unless ``nonlin=False`` (see nn.micrograd).
         bias: a Value, a number (a new leaf named b) or None for no bias.
         activation: a name from `nn.activations.NAMED`, a function of a Value, or None (identity).
+        nonlin: micrograd's switch instead of ``activation``: True for ReLU, False for none.
         bias_row: the bias is folded in as the first weight, multiplying a constant 1 put in front of
             the inputs (seed 002's convention); then ``bias`` must be None.
         pre_label, post_label: names for the pre-activation and the activation nodes.
@@ -39,9 +46,14 @@ class Neuron(Module):
     ('a', 0.75, 'z', 0.75)
     """
 
-    def __init__(self, weights: Sequence, bias=None, activation=None, *, bias_row: bool = False,
-                 pre_label: str = "", post_label: str = "", identity_label: str = "pre") -> None:
-        weights = list(weights)
+    def __init__(self, weights: Sequence | int, bias=None, activation=None, *, nonlin: bool | None = None,
+                 bias_row: bool = False, pre_label: str = "", post_label: str = "", identity_label: str = "pre") -> None:
+        if _micrograd.is_count(weights):  # micrograd's Neuron(nin, nonlin=True)
+            weights = list(_micrograd.uniform_weights(1, int(weights))[0])  # type: ignore[arg-type]
+            bias = 0.0 if bias is None else bias
+            nonlin = True if nonlin is None and activation is None else nonlin
+        activation = _micrograd.choose_activation(activation, nonlin)
+        weights = list(weights)  # type: ignore[arg-type]
         if not weights:
             raise ValueError("a neuron needs at least one weight")
         self.weights = tuple(w if isinstance(w, Value) else Value(w, label=to_text(f"w_{k + 1}"))
@@ -106,11 +118,14 @@ class Layer(Module):
     """A layer of units sharing one activation, with its weights laid out as a sheet prints them.
 
     Build one from matrices with `Layer.from_matrix`, or at random with ``Layer(n_inputs, n_units)``.
+    Given micrograd's ``nonlin=``, the layer is built micrograd's way (see nn.micrograd): weights from
+    ``random.uniform(-1, 1)``, biases 0, and one unit's output returned as a Value, not a list.
 
     Args:
         n_inputs: the number of inputs (not counting the constant 1 of a bias row).
         n_units: the number of units.
         activation: a name, a function of a Value, an `nn.activations.Activation`, or None (identity).
+        nonlin: micrograd's switch instead of ``activation``: True for ReLU, False for none.
         bias: whether the layer has biases (a separate vector in ``"Wx+b"``, the first row in ``"W^T x"``).
         convention: ``"Wx+b"`` or ``"W^T x"`` (see the module docstring).
         layer: the layer's number (from 1), used in names (W¹₂₁).
@@ -123,19 +138,22 @@ class Layer(Module):
     Attributes:
         neurons: the units, in order.
         last_inputs, last_pre, last_post: the Values of the latest forward pass.
+        returns_value: calling returns the one unit's Value, not a list (built micrograd's way).
     """
 
-    def __init__(self, n_inputs: int, n_units: int, activation=None, *, bias: bool = True,
-                 convention: str = WX_B, layer: int = 1, is_output: bool = False, notation=None,
+    def __init__(self, n_inputs: int, n_units: int, activation=None, *, nonlin: bool | None = None,
+                 bias: bool = True, convention: str = WX_B, layer: int = 1, is_output: bool = False, notation=None,
                  seed: int | None = 0) -> None:
         for what, n in (("n_inputs", n_inputs), ("n_units", n_units)):
             if not isinstance(n, int) or isinstance(n, bool) or n < 1:
                 raise ValueError(f"{what} must be a whole number ≥ 1, got {n!r}")
         conv = canonical_convention(convention)
-        act = _activations.get(activation)
-        rng = np.random.default_rng(seed)
-        gain = 2.0 if act.name in ("relu", "leaky_relu") else 1.0
-        W = rng.normal(0.0, np.sqrt(gain / n_inputs), size=(n_units, n_inputs))
+        act = _activations.get(_micrograd.choose_activation(activation, nonlin))
+        if nonlin is not None:
+            W = _micrograd.uniform_weights(n_units, n_inputs)
+        else:
+            gain = 2.0 if act.name in ("relu", "leaky_relu") else 1.0
+            W = np.random.default_rng(seed).normal(0.0, np.sqrt(gain / n_inputs), size=(n_units, n_inputs))
         if conv == WX_B:
             self._setup(W, np.zeros(n_units) if bias else None, act, conv, bias, layer, is_output, notation)
         else:
@@ -143,6 +161,7 @@ class Layer(Module):
             if bias:
                 W = np.vstack([np.zeros((1, n_units)), W])
             self._setup(W, None, act, conv, bias, layer, is_output, notation)
+        self.returns_value = nonlin is not None and n_units == 1
 
     @classmethod
     def from_matrix(cls, W, b=None, activation=None, *, convention: str = WX_B, bias_row: bool = True,
@@ -220,6 +239,7 @@ class Layer(Module):
         self.last_inputs: list = []
         self.last_pre: list[Value] = []
         self.last_post: list[Value] = []
+        self.returns_value = False
 
     # Shapes and names --------------------------------------------------------------------------------
 
@@ -245,7 +265,12 @@ class Layer(Module):
 
     # Forward -----------------------------------------------------------------------------------------
 
-    def __call__(self, inputs: Sequence) -> list[Value]:
+    def __call__(self, inputs: Sequence) -> Any:
+        """The layer's activations for ``inputs``: a list, or (built micrograd's way with one unit) a Value."""
+        post = self.forward(inputs)
+        return post[0] if self.returns_value else post
+
+    def forward(self, inputs: Sequence) -> list[Value]:
         """The layer's activations for ``inputs`` (Values, or numbers that become named input leaves)."""
         xs = as_inputs(inputs, self.n_inputs, self.input_labels, f"layer {self.index}'s input")
         pre = [n.pre(xs) for n in self.neurons]

@@ -14,12 +14,13 @@ Seed 002 in a few lines (α = Wᵀ[1; x], the bias as each W's first row, sigmoi
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from autograd import Value
 from autograd.graph import topological_order
+from nn import micrograd as _micrograd
 from nn import naming as _naming
 from nn.conventions import WT_X, WX_B, canonical_convention, as_inputs
 from nn.layers import Layer
@@ -36,10 +37,14 @@ def _per_layer(spec, n: int, what: str) -> list:
 class MLP(Module):
     """A multi-layer perceptron: layers applied one after the other.
 
-    Build one from a sheet's matrices with `MLP.from_matrices`, or at random with ``MLP(sizes)``.
+    Build one from a sheet's matrices with `MLP.from_matrices`, at random with ``MLP(sizes)``, or
+    micrograd's way with ``MLP(nin, nouts)``: ``MLP(2, [16, 16, 1])`` has ReLU on every layer but the
+    last, weights from ``random.uniform(-1, 1)`` as micrograd draws them (see nn.micrograd), and
+    returns a Value, not a list, when it has one output.
 
     Args:
-        sizes: the number of inputs, then the number of units of each layer: ``[2, 16, 16, 1]``.
+        sizes: the number of inputs, then the number of units of each layer: ``[2, 16, 16, 1]``; or,
+            micrograd's way, the number of inputs alone, with ``nouts`` in place of ``activations``.
         activations: one activation for every layer, or a list with one per layer. Default: relu for
             the hidden layers, identity for the output layer.
         bias: whether the layers have biases.
@@ -49,11 +54,20 @@ class MLP(Module):
         layers: the layers, in order.
         notation: the `nn.Notation` names come from.
         last_inputs: the input Values of the latest forward pass.
+        returns_value: calling returns the one output's Value, not a list (built micrograd's way).
     """
 
-    def __init__(self, sizes: Sequence[int], activations=None, *, bias: bool = True, convention: str = WX_B,
+    def __init__(self, sizes: Sequence[int] | int, activations=None, *, bias: bool = True, convention: str = WX_B,
                  notation=None, seed: int | None = 0) -> None:
-        sizes = list(sizes)
+        if _micrograd.is_count(sizes):  # micrograd's MLP(nin, nouts)
+            sizes = _micrograd.check_sizes(sizes, activations)
+            n = len(sizes) - 1
+            nota = _naming.get(notation)
+            self._finish([Layer(sizes[l], sizes[l + 1], nonlin=l != n - 1, bias=bias, convention=convention,
+                                layer=l + 1, is_output=l == n - 1, notation=nota) for l in range(n)], nota)
+            self.returns_value = sizes[-1] == 1
+            return
+        sizes = list(sizes)  # type: ignore[arg-type]
         if len(sizes) < 2:
             raise ValueError(f"sizes lists the inputs then each layer's units, e.g. [2, 16, 1]; got {sizes!r}")
         n = len(sizes) - 1
@@ -128,6 +142,7 @@ class MLP(Module):
                     f"{layer.convention!r} convention that shape means {why}, but layer {prev.index} "
                     f"({prev.weight_name}) has {prev.n_units} units")
         self.layers = layers
+        self.returns_value = False
         self.notation = notation
         self.last_inputs: list = []
         self.input_labels = [notation.input_name(k + 1) for k in range(layers[0].n_inputs)]
@@ -153,8 +168,9 @@ class MLP(Module):
         """Every layer's parameters in order: W row by row as given, then b."""
         return unique_named([p for layer in self.layers for p in layer.parameters()])
 
-    def __call__(self, x) -> list[Value]:
-        """The network's outputs (always a list: ``y_hat, = net(x)`` for one output).
+    def __call__(self, x) -> Any:
+        """The network's outputs: a list (``y_hat, = net(x)`` for one output), or the one output's Value
+        for a network built micrograd's way (``MLP(nin, nouts)``).
 
         Args:
             x: the input, as numbers (they become leaves named x₁, x₂, ... by the notation) or Values
@@ -167,8 +183,8 @@ class MLP(Module):
         self.last_inputs = xs
         out = xs
         for layer in self.layers:
-            out = layer(out)
-        return out
+            out = layer.forward(out)
+        return out[0] if self.returns_value else out
 
     # Numbers out -------------------------------------------------------------------------------------
 
