@@ -156,8 +156,9 @@ def parse(source: str) -> Expression:
         shown = source if len(source) <= 80 else source[:60] + "…"
         raise ExpressionError(f"cannot read the formula {shown!r}: {e.msg} at column {e.offset}") from None
     except (RecursionError, MemoryError):
-        raise ExpressionError("the formula is nested too deeply to read (too many parentheses, signs or "
-                              "function calls inside one another); name inner parts with NAME = ... steps") from None
+        raise ExpressionError("the formula is nested too deeply to read (too many parentheses, signs or calls "
+                              "inside one another, or thousands of terms in one sum); name parts of it with "
+                              "NAME = ... steps") from None
     text = source.strip()
     statements = []
     variables: list[str] = []

@@ -77,16 +77,19 @@ _ASCII = {"ℓ": "l", "∂": "d", "∇": "grad ", "·": "*", "−": "-", "×": "
 
 def ascii_fallback(error: UnicodeEncodeError):
     """A codec error handler writing what a terminal cannot show in ASCII: W¹₂₁ → W^1_21, ℓ → l."""
-    out = []
+    out, script = [], ""
     for c in error.object[error.start:error.end]:
         name = unicodedata.name(c, "")
         base = unicodedata.normalize("NFKD", c)
+        kind = "^" if name.startswith(("SUPERSCRIPT", "MODIFIER LETTER SMALL")) else (
+            "_" if name.startswith(("SUBSCRIPT", "LATIN SUBSCRIPT")) else "")
+        if kind:  # a run of sub- or superscripts gets one mark: ₂₁ -> _21
+            out.append(base if kind == script else kind + base)
+            script = kind
+            continue
+        script = ""
         if c in _ASCII:
             out.append(_ASCII[c])
-        elif name.startswith("SUPERSCRIPT") or name.startswith("MODIFIER LETTER SMALL"):
-            out.append("^" + base)
-        elif name.startswith("SUBSCRIPT") or name.startswith("LATIN SUBSCRIPT"):
-            out.append("_" + base)
         elif name.startswith("GREEK"):
             out.append(name.split()[-1].lower() if "SMALL" in name else name.split()[-1].title())
         else:

@@ -70,7 +70,7 @@ _SECTION_KEYS = {
 _NOTATION_KEYS = {"preset"} | {f.name for f in _naming.Notation.__dataclass_fields__.values()}
 
 MAX_PARAMETERS = 10_000
-MAX_FORMULA = 2_000  # characters of an activation formula
+MAX_FORMULA = 20_000  # characters of an activation formula
 
 
 BUILTIN = {
@@ -166,7 +166,7 @@ def loads(text: str, source: str = "<problem>") -> Problem:
         if key not in _TOP_KEYS:
             raise _unknown(source, "top level", key, _TOP_KEYS)
     for section, allowed in _SECTION_KEYS.items():
-        tables = doc.get(section, {})
+        tables = doc.get(section, [] if section == "layer" else {})
         if section == "layer":
             if not isinstance(tables, list):
                 raise ProblemError(f"{source}: layers are written [[layer]] (double brackets), one per layer")
@@ -187,7 +187,7 @@ def loads(text: str, source: str = "<problem>") -> Problem:
     network = doc.get("network", {})
     try:
         conv = _convention(network.get("convention", WX_B))
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         raise ProblemError(f"{source}: [network] convention: {e}") from None
     notation = _read_notation(source, network.get("notation"))
 

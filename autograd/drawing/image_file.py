@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from autograd.errors import RenderError
+
 TIMEOUT = 60.0  # seconds; the environment variable CHAINRULE_DOT_TIMEOUT overrides it
 TIMEOUT_VARIABLE = "CHAINRULE_DOT_TIMEOUT"
 MAX_DPI = 600  # a PNG at 600 dpi is already about 10,000 pixels a side
@@ -26,13 +28,16 @@ def check_dpi(dpi: object) -> None:
 
 
 def timeout_seconds(timeout: object = None) -> float:
-    """``timeout``, or `TIMEOUT_VARIABLE` from the environment, or `TIMEOUT`; checked to be positive."""
+    """``timeout``, or `TIMEOUT_VARIABLE` from the environment, or `TIMEOUT`; checked to be positive
+    (a bad argument is a ValueError, a bad environment variable a `RenderError`)."""
     if timeout is None:
         text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
         try:
             timeout = float(text) if text else TIMEOUT
         except ValueError:
-            raise ValueError(f"{TIMEOUT_VARIABLE}={text!r}: expected a number of seconds such as 60") from None
+            raise RenderError(f"{TIMEOUT_VARIABLE}={text!r}: expected a number of seconds such as 60") from None
+        if not 0 < timeout <= 86400:
+            raise RenderError(f"{TIMEOUT_VARIABLE}={text!r}: expected a number of seconds from 0 to 86400, such as 60")
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 86400:
         raise ValueError(f"the timeout for dot must be a number of seconds such as 60, got {timeout!r}")
     return float(timeout)
