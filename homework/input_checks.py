@@ -75,7 +75,8 @@ def check_text(source: str, key: str, value: object, longest: int, newlines: boo
     if len(value) > longest:
         raise ProblemError(f"{source}: {key} has {len(value):,} characters; at most {longest:,} are allowed")
     for c in value:
-        if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") and not (newlines and c in "\n\t\r"):
+        if (unicodedata.category(c) in ("Cc", "Cs") or "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069") \
+                and not (newlines and c in "\n\t\r"):
             raise ProblemError(f"{source}: {key} contains the control character U+{ord(c):04X}"
                                f"{'' if newlines else ' (a title is one line)'}; remove it")
 
