@@ -274,9 +274,19 @@ def test_an_odd_problem_keeps_its_words_in_the_printout(tmp_path, capsys):
 # -- files that are not problem files ---------------------------------------------------------------------
 
 def test_a_fifo_is_refused_without_waiting(tmp_path, capsys):
+    import signal
     fifo = tmp_path / "sheet.toml"
     os.mkfifo(fifo)  # reading it would wait for a writer for ever
-    code, _, err = run_cli(capsys, "solve", str(fifo))
+
+    def hung(signum, frame):
+        raise TimeoutError("reading the FIFO hung")
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        code, _, err = run_cli(capsys, "solve", str(fifo))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     assert_clear_error(code, err, "is not a regular file (a pipe, device or socket)")
 
 

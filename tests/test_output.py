@@ -250,3 +250,16 @@ def test_a_problem_explaining_two_names_that_differ_by_a_comma_gets_two_pictures
     assert code == 0, err
     pictures = [n for n in listing(tmp_path / "out") if n.endswith(".svg")]
     assert len(pictures) == 2, pictures
+
+
+def test_a_network_too_large_to_draw_still_gets_its_solution(tmp_path, capsys, monkeypatch):
+    from autograd.errors import DrawingTooLargeError
+    from homework.solution import Solution
+
+    def too_large(self, highlight=None, **options):
+        raise DrawingTooLargeError("the drawing would have 401 boxes, more than max_nodes=400")
+    monkeypatch.setattr(Solution, "drawing", too_large)
+    code, _, err = solve(capsys, tmp_path)
+    assert code == 0, err
+    assert listing(tmp_path) == [MANIFEST, "solution.txt"]
+    assert "note: no pictures" in err and "401 boxes" in err
