@@ -130,8 +130,8 @@ def foreign_engine_error(module: object) -> ImportNameClash:
     other = others("autograd")
     if where is None:  # a namespace package: no autograd/__init__.py is left at all
         return ImportNameClash(
-            f"chainrule's autograd/__init__.py is missing: uninstalling a distribution that also provides the "
-            f"import name `autograd` deletes it. Fix: `pip install --force-reinstall --no-deps chainrule`"
+            "chainrule's autograd/__init__.py is missing: uninstalling a distribution that also provides the "
+            "import name `autograd` deletes it. Fix: `pip install --force-reinstall --no-deps chainrule`"
             + (f"; and see: {clash_message(other)}" if other else "."))
     if other:
         return ImportNameClash(f"`import autograd` loads {where}, which is not chainrule's engine. "

@@ -5,6 +5,10 @@ Allowed: numbers, variable names, ``+ - * / **``, unary ``-``, parentheses, the 
 `FUNCTIONS`, the constants ``pi`` and ``e``, and assignments ``name = formula`` separated by ``;`` or
 new lines (each assignment names a node, so printouts show it). The last statement is the result.
 
+Formulas are read and computed without recursion, so a sum of thousands of terms or a thousand
+nested minus signs works; a formula longer than `MAX_LENGTH` characters, or nested deeper than
+Python's parser allows, is refused with an `ExpressionError` that says so.
+
 >>> f = parse("q = x + y; f = q * z")
 >>> from autograd import Value
 >>> out = f.evaluate(x=Value(-2.0, "x"), y=Value(5.0, "y"), z=Value(-4.0, "z"))
@@ -26,6 +30,7 @@ FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "sin": Value.sin, "cos": Value.cos, "sqrt": Value.sqrt, "abs": Value.abs, "softplus": Value.softplus,
 }
 CONSTANTS = {"pi": math.pi, "e": math.e}
+MAX_LENGTH = 100_000  # characters
 
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
            ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
@@ -40,8 +45,11 @@ def _fail(source: str, node: ast.AST | None, message: str) -> ExpressionError:
     if node is None or not hasattr(node, "col_offset"):
         return ExpressionError(f"{message}\n  in: {source}")
     lines = source.splitlines() or [""]
-    line = lines[node.lineno - 1]
-    caret = " " * node.col_offset + "^"
+    line, column = lines[node.lineno - 1], node.col_offset
+    if len(line) > 100:  # show the part around the mark
+        start = max(0, column - 40)
+        line, column = ("…" if start else "") + line[start:start + 80] + "…", column - start + (1 if start else 0)
+    caret = " " * column + "^"
     return ExpressionError(f"{message}\n  {line}\n  {caret}")
 
 
@@ -94,21 +102,41 @@ def _alias(node: Value, name: str) -> Value:
     return (node + 0.0).named(name)
 
 
-def _evaluate(tree: ast.AST, env: Mapping[str, object]):
-    if isinstance(tree, ast.Constant):
-        return float(tree.value)
-    if isinstance(tree, ast.Name):
-        return env[tree.id] if tree.id in env else CONSTANTS[tree.id]
+def _children(tree: ast.AST) -> list:
     if isinstance(tree, ast.BinOp):
-        left, right = _evaluate(tree.left, env), _evaluate(tree.right, env)
-        if not isinstance(left, Value) and not isinstance(right, Value):
-            return float(_BINARY[type(tree.op)](Value(left), right).data)  # constant folding, same checks
-        return _BINARY[type(tree.op)](left, right)
+        return [tree.left, tree.right]
     if isinstance(tree, ast.UnaryOp):
-        return _UNARY[type(tree.op)](_evaluate(tree.operand, env))
-    # a whitelisted function call, checked by parse()
-    arg = _evaluate(tree.args[0], env)
-    return FUNCTIONS[tree.func.id](arg if isinstance(arg, Value) else Value(arg))
+        return [tree.operand]
+    if isinstance(tree, ast.Call):
+        return list(tree.args)
+    return []
+
+
+def _evaluate(tree: ast.AST, env: Mapping[str, object]):
+    # Post-order with an explicit stack: a formula of any depth, at the default recursion limit.
+    results: list = []
+    stack = [(tree, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if isinstance(node, ast.Constant):
+            results.append(float(node.value))
+        elif isinstance(node, ast.Name):
+            results.append(env[node.id] if node.id in env else CONSTANTS[node.id])
+        elif not children_done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(_children(node)))
+        elif isinstance(node, ast.BinOp):
+            right, left = results.pop(), results.pop()
+            if not isinstance(left, Value) and not isinstance(right, Value):
+                results.append(float(_BINARY[type(node.op)](Value(left), right).data))  # constant folding, same checks
+            else:
+                results.append(_BINARY[type(node.op)](left, right))
+        elif isinstance(node, ast.UnaryOp):
+            results.append(_UNARY[type(node.op)](results.pop()))
+        else:  # a whitelisted function call, checked by parse()
+            arg = results.pop()
+            results.append(FUNCTIONS[node.func.id](arg if isinstance(arg, Value) else Value(arg)))
+    return results[0]
 
 
 def parse(source: str) -> Expression:
@@ -119,10 +147,18 @@ def parse(source: str) -> Expression:
     """
     if not isinstance(source, str) or not source.strip():
         raise ExpressionError(f"a formula must be non-empty text such as 'relu(z) + sin(z)', got {source!r}")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"the formula is too large: {len(source):,} characters, at most {MAX_LENGTH:,}; "
+                              f"name parts of it with NAME = ... steps, or make it smaller")
     try:
         module = ast.parse(source.strip(), mode="exec")
     except SyntaxError as e:
-        raise ExpressionError(f"cannot read the formula {source!r}: {e.msg} at column {e.offset}") from None
+        shown = source if len(source) <= 80 else source[:60] + "…"
+        raise ExpressionError(f"cannot read the formula {shown!r}: {e.msg} at column {e.offset}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the formula is nested too deeply to read (too many parentheses, signs or calls "
+                              "inside one another, or thousands of terms in one sum); name parts of it with "
+                              "NAME = ... steps") from None
     text = source.strip()
     statements = []
     variables: list[str] = []
@@ -148,11 +184,24 @@ def parse(source: str) -> Expression:
 
 
 def _check(source: str, tree: ast.AST, variables: list[str], assigned: set[str]) -> None:
+    # Pre-order with an explicit stack (left before right), so variables are listed in order of first use.
     allowed = ", ".join(sorted(FUNCTIONS))
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        _check_node(source, node, variables, assigned, allowed)
+        stack.extend(reversed(_children(node)))
+
+
+def _check_node(source: str, tree: ast.AST, variables: list[str], assigned: set[str], allowed: str) -> None:
     if isinstance(tree, ast.Constant):
         if isinstance(tree.value, bool) or not isinstance(tree.value, (int, float)):
             raise _fail(source, tree, f"{tree.value!r} is not a number")
-        if not math.isfinite(tree.value):
+        try:
+            finite = math.isfinite(float(tree.value))
+        except OverflowError:
+            raise _fail(source, tree, "the number is too large (more than 1.8e308)") from None
+        if not finite:
             raise _fail(source, tree, "numbers must be finite")
         return
     if isinstance(tree, ast.Name):
@@ -164,21 +213,17 @@ def _check(source: str, tree: ast.AST, variables: list[str], assigned: set[str])
     if isinstance(tree, ast.BinOp):
         if type(tree.op) not in _BINARY:
             raise _fail(source, tree, "only + - * / ** are allowed between terms")
-        _check(source, tree.left, variables, assigned)
-        _check(source, tree.right, variables, assigned)
         return
     if isinstance(tree, ast.UnaryOp):
         if type(tree.op) not in _UNARY:
             raise _fail(source, tree, "only a leading - or + is allowed before a term")
-        _check(source, tree.operand, variables, assigned)
         return
     if isinstance(tree, ast.Call):
         if not isinstance(tree.func, ast.Name) or tree.func.id not in FUNCTIONS:
-            name = tree.func.id if isinstance(tree.func, ast.Name) else ast.unparse(tree.func)
+            name = tree.func.id if isinstance(tree.func, ast.Name) else ast.get_source_segment(source, tree.func)
             raise _fail(source, tree, f"unknown function {name!r}; the functions are: {allowed}")
         if len(tree.args) != 1 or tree.keywords:
             raise _fail(source, tree, f"{tree.func.id} takes exactly one argument")
-        _check(source, tree.args[0], variables, assigned)
         return
     raise _fail(source, tree, f"{type(tree).__name__} is not allowed here: formulas use numbers, names, "
                               f"+ - * / **, parentheses and the functions {allowed}")

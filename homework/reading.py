@@ -25,7 +25,9 @@ The format, with every key (``#`` starts a comment)::
 
     [data]
     x = [2, 5]
-    y = [1]                   # a number, a list (one per output), or for cross-entropy a class index
+    y = [1]                   # a number, or a list: one per output (for cross-entropy, probabilities)
+    # class = 2               # cross-entropy only, instead of y: the true class, counted from 1 as on
+                              # sheets (the Python losses count from 0, like PyTorch)
 
     [loss]
     kind = "squared_error"    # see LOSSES
@@ -50,6 +52,8 @@ from autograd.expression import ExpressionError, activation as formula_activatio
 from autograd import notation as names
 from homework import questions
 from homework.errors import ProblemError
+from homework.input_checks import (MAX_NOTES, MAX_TITLE, check_template, check_text, class_target,
+                                   read_problem_file, shown)
 from homework.loss_kinds import LOSSES
 from homework.problem import Problem
 from nn import activations as _activations
@@ -65,12 +69,15 @@ _TOP_KEYS = {"title", "notes", "network", "layer", "data", "loss", "training", "
 _SECTION_KEYS = {
     "network": {"convention", "notation"},
     "layer": {"weights", "biases", "activation"},
-    "data": {"x", "y"},
+    "data": {"x", "y", "class"},
     "loss": {"kind"},
     "training": {"learning_rate"},
     "explain": {"derivatives", "digits"},
 }
 _NOTATION_KEYS = {"preset"} | {f.name for f in _naming.Notation.__dataclass_fields__.values()}
+
+MAX_PARAMETERS = 10_000
+MAX_FORMULA = 20_000  # characters of an activation formula
 
 
 BUILTIN = {
@@ -99,15 +106,8 @@ def load(path: str | Path) -> Problem:
     if isinstance(path, str) and path in BUILTIN:
         return loads(builtin_text(path), source=f"built-in problem {path}")
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        hint = f" (built-in problems: {', '.join(BUILTIN)})" if not p.suffix else ""
-        raise ProblemError(f"{p}: no such file{hint}") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as e:
-        raise ProblemError(f"{p}: cannot read the problem file: {e}") from None
-    return loads(text, source=str(p))
-
+    hint = f" (built-in problems: {', '.join(BUILTIN)})" if not p.suffix else ""
+    return loads(read_problem_file(p, hint), source=str(p))
 
 
 def _unknown(source: str, where: str, key: str, allowed: set[str]) -> ProblemError:
@@ -118,24 +118,28 @@ def _unknown(source: str, where: str, key: str, allowed: set[str]) -> ProblemErr
 
 def _number(source: str, where: str, x: object) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ProblemError(f"{source}: {where}: expected a number, got {x!r}; write numbers without quotes")
-    if not math.isfinite(x):
-        raise ProblemError(f"{source}: {where}: {x!r} is not a finite number")
-    return float(x)
+        raise ProblemError(f"{source}: {where}: expected a number, got {shown(x)}; write numbers without quotes")
+    try:
+        value = float(x)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        raise ProblemError(f"{source}: {where}: {shown(x)} is not a finite number (within ±1.8e308)")
+    return value
 
 
 def _numbers(source: str, where: str, xs: object) -> list[float]:
     if isinstance(xs, (int, float)) and not isinstance(xs, bool):
         return [_number(source, where, xs)]
     if not isinstance(xs, list) or not xs:
-        raise ProblemError(f"{source}: {where}: expected a list of numbers such as [2, 5], got {xs!r}")
+        raise ProblemError(f"{source}: {where}: expected a list of numbers such as [2, 5], got {shown(xs)}")
     return [_number(source, f"{where}[{k}]", x) for k, x in enumerate(xs)]
 
 
 def _matrix(source: str, where: str, rows: object) -> list[list[float]]:
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
         raise ProblemError(f"{source}: {where}: expected a matrix as a list of rows, e.g. [[1, 2], [3, 4]], "
-                           f"got {rows!r}")
+                           f"got {shown(rows)}")
     matrix = [_numbers(source, f"{where} row {i + 1}", r) for i, r in enumerate(rows)]
     widths = {len(r) for r in matrix}
     if len(widths) != 1:
@@ -169,7 +173,7 @@ def loads(text: str, source: str = "<problem>") -> Problem:
         if key not in _TOP_KEYS:
             raise _unknown(source, "top level", key, _TOP_KEYS)
     for section, allowed in _SECTION_KEYS.items():
-        tables = doc.get(section, {})
+        tables = doc.get(section, [] if section == "layer" else {})
         if section == "layer":
             if not isinstance(tables, list):
                 raise ProblemError(f"{source}: layers are written [[layer]] (double brackets), one per layer")
@@ -184,14 +188,13 @@ def loads(text: str, source: str = "<problem>") -> Problem:
 
     title = doc.get("title", Path(source).stem if source.endswith(".toml") else "a network")
     notes = doc.get("notes", "")
-    for key, v in (("title", title), ("notes", notes)):
-        if not isinstance(v, str):
-            raise ProblemError(f"{source}: {key} must be text in quotes, got {v!r}")
+    for key, v, longest in (("title", title, MAX_TITLE), ("notes", notes, MAX_NOTES)):
+        check_text(source, key, v, longest, newlines=key == "notes")
 
     network = doc.get("network", {})
     try:
         conv = _convention(network.get("convention", WX_B))
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         raise ProblemError(f"{source}: [network] convention: {e}") from None
     notation = _read_notation(source, network.get("notation"))
 
@@ -212,15 +215,22 @@ def loads(text: str, source: str = "<problem>") -> Problem:
         else:
             biases.append(None)
         spec = layer.get("activation", "identity")
+        if isinstance(spec, str) and len(spec) > MAX_FORMULA:
+            raise ProblemError(f"{source}: {where} activation: the formula has {len(spec):,} characters; at most "
+                               f"{MAX_FORMULA:,} are read")
         acts.append(_activation(source, f"{where} activation", spec))
         act_names.append(spec)
 
+    n_parameters = sum(len(w) * len(w[0]) for w in weights) + sum(len(b) for b in biases if b is not None)
+    if n_parameters > MAX_PARAMETERS:
+        raise ProblemError(f"{source}: [[layer]]: {n_parameters:,} parameters; a problem file holds a homework "
+                           f"network of at most {MAX_PARAMETERS:,} (the worked solution prints every one)")
+    outputs = len(weights[-1]) if conv == WX_B else len(weights[-1][0])
+
     data = doc.get("data", {})
-    for key in ("x", "y"):
-        if key not in data:
-            raise ProblemError(f"{source}: [data]: missing {key} = [...]")
+    if "x" not in data:
+        raise ProblemError(f"{source}: [data]: missing x = [...]")
     x = _numbers(source, "[data] x", data["x"])
-    y = _numbers(source, "[data] y", data["y"])
 
     kind = doc.get("loss", {}).get("kind")
     if kind is None:
@@ -229,6 +239,8 @@ def loads(text: str, source: str = "<problem>") -> Problem:
         close = difflib.get_close_matches(str(kind), list(LOSSES), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ProblemError(f"{source}: [loss] kind: unknown loss {kind!r}; {hint}the losses are {', '.join(LOSSES)}")
+
+    y = class_target(source, data, kind, outputs, _numbers(source, "[data] y", data["y"]) if "y" in data else None)
 
     if kind == "cross_entropy" and act_names[-1] == "softmax":
         raise ProblemError(f"{source}: [loss] kind = \"cross_entropy\" takes logits, but the last layer already "
@@ -275,6 +287,9 @@ def _read_notation(source: str, spec: object) -> _naming.Notation:
         if key not in _NOTATION_KEYS:
             raise _unknown(source, "[network.notation]", key, _NOTATION_KEYS)
     changes = {k: v for k, v in spec.items() if k != "preset"}
+    for key, template in changes.items():
+        if key not in ("identity_label", "drop_single_output_index"):
+            check_template(source, key, template)
     try:
         base = _naming.get(spec.get("preset"))
         return base.with_(**changes) if changes else base

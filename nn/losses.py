@@ -4,6 +4,10 @@ Arguments come in the order (prediction, target), as in PyTorch. Predictions are
 outputs); targets are numbers or Values (a named leaf such as ``Value(1.0, "y")`` makes printouts
 write ∂ℓ/∂ŷ = −(y − ŷ) with the letter y instead of the number).
 
+Targets are checked, so a wrong one is an error, never a meaningless loss: binary cross-entropy
+takes y ∈ [0, 1], logistic and hinge y ∈ {−1, +1}, cross-entropy a class index (from 0, like PyTorch;
+problem files count from 1) or a distribution (entries ≥ 0 summing to 1 within `TOLERANCE`).
+
 Numerically careful where the textbook formula is not: softmax cross-entropy from logits uses one
 log-sum-exp node, the logistic loss and binary cross-entropy from logits use softplus, so logits of
 ±1000 give finite losses and gradients. The versions that take probabilities compute log p as
@@ -26,6 +30,7 @@ from autograd.errors import DomainError
 from autograd.notation import to_text
 
 LOSS = "\\ell"
+TOLERANCE = 1e-6  # how far from 1 a distribution's sum may be
 
 
 def _named(v: Value | float, label: str) -> Value:
@@ -89,18 +94,35 @@ def mse(prediction, target, label: str = LOSS) -> Value:
 
 
 def _one_hot(target, k: int, name: str) -> list:
-    """A class index (int) becomes a one-hot vector; a vector is checked for length."""
+    """A class index (from 0) becomes a one-hot vector; a vector must be a distribution of length k."""
     if isinstance(target, (int,)) and not isinstance(target, bool) or (
             hasattr(target, "dtype") and getattr(target, "shape", None) == () and target.dtype.kind in "iu"):
         c = int(target)
         if not 0 <= c < k:
-            raise ValueError(f"{name}: class index {c} is out of range for {k} classes (0 to {k - 1}; indices start at 0)")
+            raise ValueError(f"{name}: class index {c} is out of range for {k} classes: the Python losses count from "
+                             f"0, like PyTorch (0 to {k - 1}); a problem file counts from 1 (class = 1 to {k})")
         return [1.0 if i == c else 0.0 for i in range(k)]
     t = [_target(v, f"{name}'s target") for v in _vector(target, f"{name}'s target")]
     if len(t) != k:
-        raise ValueError(f"{name}: {k} classes but the target has {len(t)} entries; give a one-hot vector of "
-                         f"length {k} or a class index (an int from 0)")
+        raise ValueError(f"{name}: {k} classes but the target has {len(t)} entries; give a distribution of length "
+                         f"{k} (e.g. one-hot) or a class index (an int, from 0 like PyTorch: 0 to {k - 1})")
+    _distribution([v.data if isinstance(v, Value) else v for v in t], f"{name}'s target")
     return t
+
+
+def _distribution(xs: list[float], what: str) -> None:
+    for k, x in enumerate(xs):
+        if not 0.0 <= x <= 1.0:
+            raise ValueError(f"{what}: entry {k} is {x!r}; a distribution's entries lie in [0, 1] (and sum to 1)")
+    if abs((total := math.fsum(xs)) - 1.0) > TOLERANCE:
+        raise ValueError(f"{what} sums to {total:.10g}, not 1; a distribution's entries sum to 1 (within {TOLERANCE:g})")
+
+
+def _unit_interval(target, name: str) -> None:
+    for k, x in enumerate(y.data if isinstance(y, Value) else y for y in target):
+        if not 0.0 <= x <= 1.0:
+            raise ValueError(f"{name}: target {k} is {x!r}, but this loss takes targets y in [0, 1] (a label 0 or 1, "
+                             f"or a probability); map a label y ∈ {{−1, +1}} to (y + 1) / 2, or use logistic")
 
 
 def softmax(logits: Sequence[Value]) -> list[Value]:
@@ -117,7 +139,7 @@ def cross_entropy(logits, target, label: str = LOSS) -> Value:
 
     Args:
         logits: the scores z (Values), one per class.
-        target: a class index (int, from 0) or a vector y of the same length (one-hot or any weights).
+        target: a class index (an int, from 0 like PyTorch) or a distribution y of the same length (one-hot).
         label: the loss's name.
     """
     z = _vector(logits, "cross_entropy's logits")
@@ -136,7 +158,10 @@ def cross_entropy_from_probabilities(probabilities, target, label: str = LOSS) -
     Terms with yᵢ = 0 are left out (0·log 0 = 0), so only the probabilities the target puts weight on
     must be positive. With a softmax layer before it, ∂ℓ/∂zᵢ works out to ŷᵢ − yᵢ (δ₂ = ŷ − y).
 
+    Each probability must lie in [0, 1]; their sum is not checked, so a gradient check can move one.
+
     Raises:
+        ValueError: the target is not a distribution, or a probability lies outside [0, 1].
         DomainError: a probability the loss needs is 0 (use `cross_entropy` on the logits instead).
     """
     p = _vector(probabilities, "cross_entropy_from_probabilities's probabilities")
@@ -175,6 +200,7 @@ def binary_cross_entropy(probability, target, label: str = LOSS) -> Value:
             `binary_cross_entropy_with_logits`).
     """
     p, t = _pair(probability, target, "binary_cross_entropy")
+    _unit_interval(t, "binary_cross_entropy")
     terms = []
     for k, (pk, yk) in enumerate(zip(p, t)):
         fixed = not isinstance(yk, Value)
@@ -191,6 +217,7 @@ def binary_cross_entropy_with_logits(logit, target, label: str = LOSS) -> Value:
     """Binary cross-entropy of σ(f) against y ∈ [0, 1], from the logit f, stably:
     ``(1 − y)·f + softplus(−f)`` (= −[y log σ(f) + (1 − y) log(1 − σ(f))]); ∂ℓ/∂f = σ(f) − y."""
     f, t = _pair(logit, target, "binary_cross_entropy_with_logits")
+    _unit_interval(t, "binary_cross_entropy_with_logits")
     terms = [(1.0 - yk) * fk + (-fk).softplus() if isinstance(yk, Value) or yk != 1.0 else (-fk).softplus()
              for fk, yk in zip(f, t)]
     return _named(terms[0] if len(terms) == 1 else sum_values(terms), label)
@@ -227,12 +254,15 @@ def hinge(score, label_y, margin: float = 1.0, label: str = LOSS) -> Value:
 
 
 def multiclass_hinge(scores, target: int, margin: float = 1.0, label: str = LOSS) -> Value:
-    """The multi-class hinge loss Σ_{j ≠ c} max(0, margin + s_j − s_c) for the true class c (from 0)."""
+    """The multi-class hinge loss Σ_{j ≠ c} max(0, margin + s_j − s_c) for the true class c (an int,
+    counted from 0 like PyTorch)."""
     s = _vector(scores, "multiclass_hinge's scores")
     if isinstance(target, bool) or not isinstance(target, int):
-        raise TypeError(f"multiclass_hinge's target must be a class index (an int from 0), got {target!r}")
+        raise TypeError(f"multiclass_hinge's target must be a class index (an int, counted from 0 like PyTorch), "
+                        f"got {target!r}")
     if not 0 <= target < len(s):
-        raise ValueError(f"multiclass_hinge: class index {target} is out of range for {len(s)} classes")
+        raise ValueError(f"multiclass_hinge: class index {target} is out of range for {len(s)} classes: the Python "
+                         f"losses count classes from 0, like PyTorch (0 to {len(s) - 1})")
     m = as_float(margin, "multiclass_hinge's margin")
     terms = [(m + sj - s[target]).relu() for j, sj in enumerate(s) if j != target]
     if not terms:

@@ -9,6 +9,10 @@ in float64 (seed 001: α = 0.001; seed 002: λ = 2):
 1.185
 
 After a step, Values computed from the old numbers are stale: run the forward pass again.
+
+A step is all or nothing: every gradient is checked to be finite, and every new value computed and
+checked, before any parameter (or the optimizer's state) changes. An infinite gradient or a
+diverging update raises `NonFiniteError` and leaves the model exactly as it was.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def _rate(x, what: str) -> float:
 
 
 class Optimizer:
-    """Common parts: the parameter list, `zero_grad`, and the finiteness check after each step."""
+    """Common parts: the parameter list, `zero_grad`, and `_commit`, which makes a step all or nothing."""
 
     def __init__(self, params: Iterable[Value]) -> None:
         self.params = _parameter_list(params)
@@ -64,11 +68,20 @@ class Optimizer:
         """Update every parameter once from its current ``grad``."""
         raise NotImplementedError
 
-    def _check(self) -> None:
-        for p in self.params:
-            if not math.isfinite(p.data):
-                raise NonFiniteError(f"after step {self.steps}, {p.label or 'a parameter'} is {p.data!r}: the update "
-                                     f"diverged; use a smaller learning rate")
+    def _commit(self, new_data: list[float], grads: list[float]) -> None:
+        """Set every parameter's data, but only when every gradient and every new value is finite."""
+        for p, g in zip(self.params, grads):
+            if not math.isfinite(g):
+                raise NonFiniteError(f"{p.label or 'a parameter'} has the gradient {g!r}; no parameter was changed. "
+                                     f"Look for an overflow in the forward pass, or lower the learning rate")
+        for p, x in zip(self.params, new_data):
+            if not math.isfinite(x):
+                raise NonFiniteError(f"after step {self.steps + 1}, {p.label or 'a parameter'} is {x!r}: the update "
+                                     f"diverges, so the step was not taken (no parameter changed); use a smaller "
+                                     f"learning rate")
+        for p, x in zip(self.params, new_data):
+            p.data = x
+        self.steps += 1
 
 
 class SGD(Optimizer):
@@ -97,13 +110,16 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        grads = [p.grad for p in self.params]
+        velocity = list(self.velocity)
+        new_data = []
         for k, p in enumerate(self.params):
-            g = p.grad + wd * p.data if wd else p.grad
+            g = grads[k] + wd * p.data if wd else grads[k]
             if mu:
-                g = self.velocity[k] = mu * self.velocity[k] + g
-            p.data = p.data - lr * g
-        self.steps += 1
-        self._check()
+                g = velocity[k] = mu * velocity[k] + g
+            new_data.append(p.data - lr * g)
+        self._commit(new_data, grads)
+        self.velocity = velocity
 
 
 class Adam(Optimizer):
@@ -135,13 +151,15 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        self.steps += 1
-        b1, b2, t = self.beta1, self.beta2, self.steps
+        b1, b2, t = self.beta1, self.beta2, self.steps + 1
         c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
-        m, v, lr, eps = self.m, self.v, self.lr, self.eps
+        grads = [p.grad for p in self.params]
+        m, v, lr, eps = list(self.m), list(self.v), self.lr, self.eps
+        new_data = []
         for k, p in enumerate(self.params):
-            g = p.grad
+            g = grads[k]
             m[k] = b1 * m[k] + (1.0 - b1) * g
             v[k] = b2 * v[k] + (1.0 - b2) * g * g
-            p.data = p.data - lr * (m[k] / c1) / (math.sqrt(v[k] / c2) + eps)
-        self._check()
+            new_data.append(p.data - lr * (m[k] / c1) / (math.sqrt(v[k] / c2) + eps))
+        self._commit(new_data, grads)
+        self.m, self.v = m, v

@@ -45,7 +45,9 @@ def problems(draw):
         if loss in ("logistic", "hinge"):
             y = rng.choice([-1.0, 1.0], size=k)
         elif loss.startswith("cross_entropy"):
-            y = np.eye(k)[rng.integers(k)] if draw(st.booleans()) else rng.uniform(0, 1, size=k).round(2)
+            # one-hot, or a soft target: a distribution either way (the losses refuse anything else)
+            soft = rng.uniform(0.05, 1, size=k)
+            y = np.eye(k)[rng.integers(k)] if draw(st.booleans()) else soft / soft.sum()
         elif loss == "binary_cross_entropy":
             y = rng.uniform(0, 1, size=k).round(2)
         else:

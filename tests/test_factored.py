@@ -13,7 +13,7 @@ from autograd import Value, explain, forward_table, linear, sum_values, topologi
 from autograd.derive.factored import Shortcut
 from autograd.derive.formula import Formula
 from autograd.derive.model import GRADIENT, LOCAL, UPSTREAM, VALUE
-from homework import load
+from homework import ProblemError, load
 from homework.cli import main
 from tests.test_explain import random_graph
 
@@ -219,9 +219,13 @@ def test_softmax_with_cross_entropy_starts_from_y_hat_minus_y_unless_unfused(cap
     assert unfused.count("check: the engine's (W₁)₁₁.grad = -0.1862 ✓") == 1
 
 
-def test_no_closed_form_when_the_target_does_not_sum_to_one():
+def test_a_soft_target_keeps_the_closed_form_and_a_non_distribution_is_refused():
     from homework import loads, builtin_text
     from homework.report import fused_output_errors
-    text = builtin_text("seed001").replace("y = [0, 1]", "y = [0.5, 0.7]")
-    assert fused_output_errors(loads(text).solve()) == {}
-    assert len(fused_output_errors(load("seed001").solve())) == 2
+    soft = loads(builtin_text("seed001").replace("y = [0, 1]", "y = [0.25, 0.75]")).solve()
+    z = soft.net.layers[-1].last_pre
+    shortcuts = fused_output_errors(soft)
+    assert list(shortcuts) == z  # ∂ℓ/∂zᵢ = ŷᵢ − yᵢ holds for any target that sums to 1
+    assert z[0].grad == pytest.approx(soft.outputs[0].data - 0.25, rel=1e-12)
+    with pytest.raises(ProblemError, match="sums to 1.2, not 1"):
+        loads(builtin_text("seed001").replace("y = [0, 1]", "y = [0.5, 0.7]")).solve()

@@ -129,24 +129,26 @@ def rendering(run):
         raise RenderError(f"graphviz's `dot` failed (exit status {e.returncode}): {stderr.strip()}") from None
 
 
-def save(drawing, path, dpi: int = 150) -> Path:
+def save(drawing, path, dpi: int = 150, timeout: float | None = None) -> Path:
     """Write a drawing (any ``graphviz`` graph) to ``path``, in the format its suffix names.
 
     ``.svg``, ``.png`` and ``.pdf`` are rendered by graphviz's ``dot`` program; ``.gv`` and ``.dot``
-    are the DOT text itself and need no ``dot``.
+    are the DOT text itself and need no ``dot``. The file is written whole or not at all.
 
     Args:
         drawing: what `draw` returned, or any ``graphviz.Digraph``/``Graph``/``Source``.
         path: the file to write.
-        dpi: resolution of a PNG.
+        dpi: resolution of a PNG, from 1 to 600.
+        timeout: seconds ``dot`` may run (default: ``CHAINRULE_DOT_TIMEOUT``, else 60).
 
     Returns:
         The path written, as a ``pathlib.Path``.
 
     Raises:
-        ValueError: the suffix is not one of the supported ones, or dpi is not a positive number.
-        RenderError: ``dot`` is missing or failed.
+        ValueError: an unsupported suffix, dpi or timeout; ``path`` is a folder or a device.
+        RenderError: ``dot`` is missing, failed, ran longer than the timeout or wrote nothing.
     """
+    from autograd.drawing import image_file
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -156,16 +158,15 @@ def save(drawing, path, dpi: int = 150) -> Path:
     if not hasattr(drawing, "source"):
         raise TypeError(f"save needs what draw() returns (a graphviz graph), got {type(drawing).__name__}")
     if fmt == "gv":
-        path.write_text(drawing.source, encoding="utf-8")
-        return path
-    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi > 0:
-        raise ValueError(f"dpi must be a positive number such as 150, got {dpi!r}")
+        return image_file.write_whole(path, drawing.source.encode("utf-8"))
+    image_file.check_dpi(dpi)
+    seconds = image_file.timeout_seconds(timeout)
     graph = drawing
     if fmt == "png" and hasattr(drawing, "graph_attr"):
         graph = drawing.copy()  # the resolution is a property of this file, not of the drawing
         graph.graph_attr["dpi"] = str(dpi)
-    path.write_bytes(rendering(lambda: graph.pipe(format=fmt)))
-    return path
+    data = rendering(lambda: image_file.run_dot(graph.source, fmt, seconds, import_graphviz()))
+    return image_file.write_whole(path, data)
 
 
 def draw(root: Value, highlight=None, groups=None, view: str = "full", show_formulas: bool = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 
 from autograd import Value, draw, explain, notation as names, trace
@@ -10,7 +11,7 @@ from autograd.render import latex, markdown
 from autograd.render.latex import document as latex_document
 from autograd.drawing import DEFAULT_MAX_NODES, box_count
 from homework.commands.options import (UsageError, add_output_options, check_image_path, check_picture_options,
-                                       check_picture_size, picture_options)
+                                       check_picture_size, emit, picture_options)
 
 
 def add_to(commands) -> None:
@@ -32,12 +33,19 @@ def _parse_values(pairs: list[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for pair in pairs:
         name, sep, number = pair.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise UsageError(f"expected NAME=VALUE such as x=-2, got {pair!r}")
+        if name in values:
+            raise UsageError(f"{name} is given twice ({name}={values[name]:g} and {pair}); give each variable once")
         try:
-            values[name.strip()] = float(number)
+            value = float(number)
         except ValueError:
-            raise UsageError(f"{name.strip()}={number!r}: the value must be a number") from None
+            raise UsageError(f"{name}={number!r}: the value must be a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"{name}={number}: the value must be a finite number "
+                             f"(within ±{sys.float_info.max:.4g})")
+        values[name] = value
     return values
 
 
@@ -71,11 +79,11 @@ def run(args) -> int:
     if args.trace:
         parts.append(trace(root, digits=digits))
     if args.format == "text":
-        sys.stdout.write("\n\n".join(str(p) for p in parts) + "\n")
+        emit("\n\n".join(str(p) for p in parts) + "\n", "text")
     elif args.format == "markdown":
-        sys.stdout.write("\n".join(p.to_markdown() for p in parts))
+        emit("\n".join(p.to_markdown() for p in parts), "markdown")
     else:
-        sys.stdout.write(latex_document("\n".join(p.to_latex() for p in parts)))
+        emit(latex_document("\n".join(p.to_latex() for p in parts)), args.format)
     if args.draw:
         options = dict(picture_options(args), digits=digits)
         path = draw(root, highlight=leaves[wrt[0]] if wrt else None, view=view,

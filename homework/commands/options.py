@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from autograd.drawing import VIEWS, box_count
@@ -39,7 +40,8 @@ def whole_number(text: str) -> int:
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
     """``--format``, ``--digits``, ``--draw`` and the options of the picture."""
-    p.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown or latex")
+    p.add_argument("--format", choices=FORMATS + ("pdf",), default="text",
+                   help="text (default), markdown, latex (a complete document) or pdf (made with pdflatex)")
     p.add_argument("--digits", type=digits, default=None, help="significant digits shown (default 4)")
     p.add_argument("--draw", metavar="FILE",
                    help="also draw the graph, with the (first) derivative's paths highlighted, to FILE "
@@ -59,9 +61,30 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
 
 
 def check_image_path(path: str | None) -> None:
-    """Refuse a ``--draw`` file whose suffix names no image format, before any work is done."""
+    """Refuse a ``--draw`` file whose suffix names no image format, or whose folder is missing,
+    before any work is done."""
     if path and Path(path).suffix.lower() not in IMAGE_SUFFIXES:
         raise UsageError(f"--draw {path}: the file name must end in one of {', '.join(IMAGE_SUFFIXES)}")
+    if path and not Path(path).parent.is_dir():
+        raise UsageError(f"--draw {path}: the folder {Path(path).parent} does not exist; create it first")
+    if path and Path(path).exists() and not Path(path).is_file():
+        raise UsageError(f"--draw {path}: exists and is not a regular file (a folder, device or pipe)")
+
+
+def emit(text: str, fmt: str) -> None:
+    """Print a document on standard output; ``fmt="pdf"`` compiles it and writes the PDF's bytes,
+    which a terminal cannot show, so it must be redirected (``> solution.pdf``)."""
+    if fmt != "pdf":
+        sys.stdout.write(text)
+        return
+    if sys.stdout.isatty():
+        raise UsageError("--format pdf writes a binary PDF: redirect it to a file (> solution.pdf), "
+                         "or use --out DIR")
+    from homework.pdf import compile_pdf  # runs pdflatex only when asked to
+    data = compile_pdf(text)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def check_picture_options(args, has_picture: bool) -> None:
