@@ -13,7 +13,6 @@ import random
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from autograd import Value, topological_order

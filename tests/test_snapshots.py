@@ -13,7 +13,6 @@ import io
 import sys
 from pathlib import Path
 
-import pytest
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 SEEDS = ("seed000", "seed001", "seed002", "seed003")
