@@ -12,7 +12,7 @@ from autograd.derive.model import Items, Matrices, Nested, Prose
 from autograd.derive.document import Explanation
 from homework.errors import ProblemError
 from homework.questions import Question
-from homework.sections import update_parts
+from homework.sections import error_term_lines, update_parts
 from nn.backprop.names import Names
 
 
@@ -93,7 +93,7 @@ def _augmented(q: Question, ctx: Context) -> list:
 
 
 def _classify(q: Question, ctx: Context) -> list:
-    outputs = ctx.solution.outputs
+    outputs = ctx.solution.all_outputs
     if len(outputs) == 1:
         y = outputs[0]
         cls, op = (1, "≥") if y.data >= q.threshold else (0, "<")
@@ -122,8 +122,7 @@ def _derivative(q: Question, ctx: Context) -> list:
 def _deltas(q: Question, ctx: Context) -> list:
     sections = ctx.layers.sections
     s = ctx.solution
-    lines = [", ".join(f"d{s.loss.label}/d{z.label} = {ctx.number(d)}" for z, d in zip(layer.last_pre, ds))
-             for layer, ds in zip(s.net.layers, s.deltas)]
+    lines = error_term_lines(s, ctx.digits)
     return [_blocks(sections["output_error"] + sections["recursion"]), Prose("Every error term:"), Items(lines)]
 
 

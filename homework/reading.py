@@ -31,6 +31,11 @@ The format, with every key (``#`` starts a comment)::
 
     [loss]
     kind = "squared_error"    # see LOSSES
+    # reduction = "sum"       # with several samples (x = [[...], [...]], one target per sample in y):
+                              # "sum" (C = Σᵢ ℓᵢ) or "mean" (C = (1/N) Σᵢ ℓᵢ); required then
+    # l2 = 0.01               # an L2 term R over the weights: (λ/2)·ΣW² (gradient λW); with
+    # l2_form = "full"        # "full": λ·ΣW² (gradient 2λW); l2_biases = true adds the biases
+                              # (a separate b, or W's first row in the "W^T x" convention)
 
     [training]
     learning_rate = 2
@@ -43,7 +48,6 @@ The format, with every key (``#`` starts a comment)::
 from __future__ import annotations
 
 import difflib
-import math
 import sys
 from importlib import resources
 from pathlib import Path
@@ -51,9 +55,9 @@ from pathlib import Path
 from autograd.expression import ExpressionError, activation as formula_activation
 from autograd import notation as names
 from homework import questions
+from homework.data_reading import loss_options as read_loss_options, number, numbers, samples as read_samples
 from homework.errors import ProblemError
-from homework.input_checks import (MAX_NOTES, MAX_TITLE, check_template, check_text, class_target,
-                                   read_problem_file, shown)
+from homework.input_checks import (MAX_NOTES, MAX_TITLE, check_template, check_text, read_problem_file, shown)
 from homework.loss_kinds import LOSSES
 from homework.problem import Problem
 from nn import activations as _activations
@@ -70,7 +74,7 @@ _SECTION_KEYS = {
     "network": {"convention", "notation"},
     "layer": {"weights", "biases", "activation"},
     "data": {"x", "y", "class"},
-    "loss": {"kind"},
+    "loss": {"kind", "reduction", "l2", "l2_form", "l2_biases"},
     "training": {"learning_rate"},
     "explain": {"derivatives", "digits"},
 }
@@ -116,31 +120,11 @@ def _unknown(source: str, where: str, key: str, allowed: set[str]) -> ProblemErr
     return ProblemError(f"{source}: {where}: unknown key {key!r}; {hint}the keys here are {', '.join(sorted(allowed))}")
 
 
-def _number(source: str, where: str, x: object) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ProblemError(f"{source}: {where}: expected a number, got {shown(x)}; write numbers without quotes")
-    try:
-        value = float(x)
-    except OverflowError:
-        value = math.inf
-    if not math.isfinite(value):
-        raise ProblemError(f"{source}: {where}: {shown(x)} is not a finite number (within ±1.8e308)")
-    return value
-
-
-def _numbers(source: str, where: str, xs: object) -> list[float]:
-    if isinstance(xs, (int, float)) and not isinstance(xs, bool):
-        return [_number(source, where, xs)]
-    if not isinstance(xs, list) or not xs:
-        raise ProblemError(f"{source}: {where}: expected a list of numbers such as [2, 5], got {shown(xs)}")
-    return [_number(source, f"{where}[{k}]", x) for k, x in enumerate(xs)]
-
-
 def _matrix(source: str, where: str, rows: object) -> list[list[float]]:
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
         raise ProblemError(f"{source}: {where}: expected a matrix as a list of rows, e.g. [[1, 2], [3, 4]], "
                            f"got {shown(rows)}")
-    matrix = [_numbers(source, f"{where} row {i + 1}", r) for i, r in enumerate(rows)]
+    matrix = [numbers(source, f"{where} row {i + 1}", r) for i, r in enumerate(rows)]
     widths = {len(r) for r in matrix}
     if len(widths) != 1:
         raise ProblemError(f"{source}: {where}: the rows have different lengths ({', '.join(str(len(r)) for r in matrix)}); "
@@ -211,7 +195,7 @@ def loads(text: str, source: str = "<problem>") -> Problem:
             if conv != WX_B:
                 raise ProblemError(f"{source}: {where} biases: the {conv!r} convention keeps the bias in W's first row; "
                                    f"remove biases, or use convention = \"Wx+b\"")
-            biases.append(_numbers(source, f"{where} biases", layer["biases"]))
+            biases.append(numbers(source, f"{where} biases", layer["biases"]))
         else:
             biases.append(None)
         spec = layer.get("activation", "identity")
@@ -230,7 +214,6 @@ def loads(text: str, source: str = "<problem>") -> Problem:
     data = doc.get("data", {})
     if "x" not in data:
         raise ProblemError(f"{source}: [data]: missing x = [...]")
-    x = _numbers(source, "[data] x", data["x"])
 
     kind = doc.get("loss", {}).get("kind")
     if kind is None:
@@ -240,7 +223,9 @@ def loads(text: str, source: str = "<problem>") -> Problem:
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ProblemError(f"{source}: [loss] kind: unknown loss {kind!r}; {hint}the losses are {', '.join(LOSSES)}")
 
-    y = class_target(source, data, kind, outputs, _numbers(source, "[data] y", data["y"]) if "y" in data else None)
+    samples = read_samples(source, data, kind, outputs)
+    x, y = samples[0]
+    loss_options = read_loss_options(source, doc.get("loss", {}), len(samples))
 
     if kind == "cross_entropy" and act_names[-1] == "softmax":
         raise ProblemError(f"{source}: [loss] kind = \"cross_entropy\" takes logits, but the last layer already "
@@ -248,7 +233,7 @@ def loads(text: str, source: str = "<problem>") -> Problem:
                            f"activation \"identity\"")
 
     training = doc.get("training", {})
-    lr = _number(source, "[training] learning_rate", training.get("learning_rate", 0.1))
+    lr = number(source, "[training] learning_rate", training.get("learning_rate", 0.1))
     if lr <= 0:
         raise ProblemError(f"{source}: [training] learning_rate must be positive, got {lr!r}")
 
@@ -268,7 +253,7 @@ def loads(text: str, source: str = "<problem>") -> Problem:
                 derivatives.append(name)
     problem = Problem(source, title, notes, conv, notation, weights,
                       biases if any(b is not None for b in biases) else None, acts, act_names, x, y, kind, lr,
-                      derivatives, digits, asked)
+                      derivatives, digits, asked, samples if len(samples) > 1 else [], **loss_options)
     problem.build()  # shapes are checked now, so a bad file fails on loading with the key named
     return problem
 

@@ -17,7 +17,7 @@ from autograd.derive.factored import Shortcut
 from autograd.derive.formula import Formula
 from autograd.derive.model import Heading, Items, Nested, Prose
 from homework import answers
-from homework.sections import derivative_name, matrices, number, update_parts
+from homework.sections import derivative_name, error_term_lines, matrices, number, update_parts
 from autograd.render import latex, markdown, text
 from nn.backprop import layer_derivation
 
@@ -39,23 +39,26 @@ def fused_output_errors(solution) -> dict:
     """The output units' error terms ∂ℓ/∂zᵢ in closed form where softmax meets cross-entropy and the
     target sums to 1 (ŷᵢ − yᵢ), as shortcuts for the chain-rule derivations; {} for any other pair.
     The condition is the one the layer-level derivation states (nn.backprop.output_error)."""
-    problem, layer = solution.problem, solution.net.layers[-1]
+    problem = solution.problem
     pair = (problem.activation_names[-1], problem.loss)
     if pair not in (("softmax", "cross_entropy_from_probabilities"), ("identity", "cross_entropy")):
         return {}
-    targets = list(problem.y)
-    if len(targets) != len(layer.last_pre) or abs(sum(targets) - 1.0) > 1e-12:
-        return {}
     note = "softmax with cross-entropy, Σy = 1"
     out = {}
-    for i, (z, y_hat) in enumerate(zip(layer.last_pre, layer.last_post), start=1):
-        y = Formula(f"y{names.SUBSCRIPT[str(i)] if i < 10 else '_' + str(i)}", f"y_{{{i}}}")
-        if pair[0] == "softmax":
-            predicted = Formula(names.to_text(y_hat.label), names.to_latex(y_hat.label))
-        else:
-            predicted = Formula(f"softmax({names.to_text(z.label)}, …)ᵢ", rf"\operatorname{{softmax}}(z)_{{{i}}}")
-        out[z] = Shortcut(Formula(f"{predicted.text} − {y.text}", f"{predicted.latex} - {y.latex}"), note)
+    for run, (_, targets) in zip(solution.runs, problem.all_samples):
+        pre, post = run.pre[-1], run.post[-1]
+        if len(targets) != len(pre) or abs(sum(targets) - 1.0) > 1e-12:
+            return {}
+        for i, (z, y_hat) in enumerate(zip(pre, post), start=1):
+            y = Formula(f"y{names.SUBSCRIPT[str(i)] if i < 10 else '_' + str(i)}", f"y_{{{i}}}")
+            if pair[0] == "softmax":
+                predicted = Formula(names.to_text(y_hat.label), names.to_latex(y_hat.label))
+            else:
+                predicted = Formula(f"softmax({names.to_text(z.label)}, …)ᵢ", rf"\operatorname{{softmax}}(z)_{{{i}}}")
+            out[z] = Shortcut(Formula(f"{predicted.text} − {y.text}", f"{predicted.latex} - {y.latex}"), note)
     return out
+
+
 
 
 def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = False, trace: bool = False,
@@ -80,11 +83,21 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
         bias = f", bias {layer.bias_name}" if layer.bias_name and problem.convention == "Wx+b" and layer.b is not None else ""
         lines.append(f"layer {layer.index}: {layer.weight_name} is {rows}×{cols}{bias}, activation {act}")
     lines.append(f"loss: {solution.loss_description}")
-    lines.append(f"input x = ({', '.join(number(v, digits) for v in problem.x)}), "
-                 f"target y = ({', '.join(number(v, digits) for v in problem.y)})")
+    several = len(problem.all_samples) > 1
+    for i, (x, y) in enumerate(problem.all_samples, start=1):
+        lines.append(f"{f'sample {i}: ' if several else ''}input x = ({', '.join(number(v, digits) for v in x)}), "
+                     f"target y = ({', '.join(number(v, digits) for v in y)})")
+    if several:
+        total = "Σᵢ" if problem.reduction == "sum" else "(1/N) Σᵢ"
+        lines.append(f"{len(problem.all_samples)} samples, their losses combined as {solution.loss.label} = "
+                     f"{total} {solution.loss.label}⁽ⁱ⁾" + (" + R" if problem.l2 else ""))
+    if problem.l2:
+        lines.append(f"L2 term R = {'(λ/2)' if problem.l2_half else 'λ'}·Σ W² with λ = {number(problem.l2, digits)}, "
+                     f"over the weights{' and the biases' if problem.l2_biases else ' (not the biases)'}")
     out.append(Items(lines))
     out.append(matrices([(k, names.to_latex(k), m) for k, m in solution.before.items()], digits))
-    layers = layer_derivation(net, problem.loss, problem.y, problem.x, digits=digits)
+    layers = layer_derivation(net, problem.loss, samples=problem.all_samples, reduction=problem.reduction,
+                              l2=problem.l2, l2_half=problem.l2_half, digits=digits)
     shortcuts = None if unfused else fused_output_errors(solution)
     if problem.questions and not by_section:  # the sheet's questions, one by one, in its order
         ctx = answers.Context(solution, digits, round_steps, paths, shortcuts, layers)
@@ -105,8 +118,8 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
     # Forward -----------------------------------------------------------------------------------
     out.append(Heading("Forward pass"))
     out.append(Nested(forward_table(solution.loss, given=False, digits=digits, round_steps=round_steps,
-                                    also=solution.outputs)))
-    outs = ", ".join(f"{v.label} = {number(v.data, digits)}" for v in solution.outputs)
+                                    also=solution.all_outputs)))
+    outs = ", ".join(f"{v.label} = {number(v.data, digits)}" for v in solution.all_outputs)
     out.append(Prose(f"Output: {outs}. Loss: {loss_name} = {number(solution.loss.data, digits)}."))
 
     # Backward ----------------------------------------------------------------------------------
@@ -114,12 +127,8 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
     out.append(Prose(f"The gradient of {loss_name} with respect to every parameter, laid out like the parameter:"))
     out.append(matrices([(derivative_name(loss_name, k), f"\\frac{{\\partial {names.to_latex(loss_name)}}}"
                            f"{{\\partial {names.to_latex(k)}}}", g) for k, g in solution.grads.items()], digits))
-    deltas = []
-    for layer, ds in zip(net.layers, solution.deltas):
-        deltas.append(", ".join(f"{derivative_name(loss_name, z.label)} = {number(d, digits)}"
-                                for z, d in zip(layer.last_pre, ds)))
     out.append(Prose("Error terms δ (the gradient of the loss with respect to each pre-activation), layer by layer:"))
-    out.append(Items(deltas))
+    out.append(Items(error_term_lines(solution, digits)))
 
     out += [Heading("Error terms and gradients, layer by layer"), Nested(layers)]
 

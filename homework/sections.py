@@ -70,3 +70,12 @@ def update_parts(solution, digits: int, wanted: list | None = None) -> list:
     if steps:
         out.append(Items([update_line(w.label, old, g, new, lr, digits) for w, old, g, new in steps]))
     return out
+
+
+def error_term_lines(solution, digits: int) -> list[str]:
+    """Every error term dℓ/dz, a line per layer (and per sample when there are several)."""
+    lines = []
+    for run in solution.runs:
+        for pre in run.pre:
+            lines.append(", ".join(f"d{solution.loss.label}/d{z.label} = {number(z.grad, digits)}" for z in pre))
+    return lines

@@ -59,10 +59,15 @@ class Solution:
     updates: list  # the same for every parameter
     runs: list = field(default_factory=list)  # one SampleRun per sample, in order
 
+    @property
+    def all_outputs(self) -> list:
+        """The network's outputs for every sample, in order (``outputs`` holds the first sample's)."""
+        return [v for run in self.runs for v in run.outputs] or list(self.outputs)
+
     def named_nodes(self) -> dict:
         """Every named node of the solution's graph (its outputs included) by its Unicode name."""
         found = {}
-        for root in (*self.outputs, self.loss):
+        for root in (*self.all_outputs, self.loss):
             for v in topological_order(root):
                 if v.label:
                     found.setdefault(names.to_text(v.label), v)
@@ -86,11 +91,17 @@ class Solution:
         return render(self, fmt, self.problem.digits if digits is None else digits, round_steps, paths, trace,
                       unfused, by_section)
 
+    @property
+    def drawn_root(self) -> Value:
+        """What a picture of the solution draws: the loss, or with several samples the first sample's
+        loss ℓ⁽¹⁾ (every sample's copy of the network in one picture would not be readable)."""
+        return self.runs[0].loss if len(self.runs) > 1 else self.loss
+
     def picture_view(self, max_nodes: int | None = None) -> tuple[str, int]:
         """The view a picture of this solution takes when none is asked for, and how many boxes a
         box per weight would take: one box per weight (``"collapsed"``) while that is at most
         ``max_nodes`` boxes (default `NEURON_VIEW_ABOVE`), else one box per unit (``"neurons"``)."""
-        boxes = box_count(self.loss, "collapsed")
+        boxes = box_count(self.drawn_root, "collapsed")
         return ("collapsed" if boxes <= (NEURON_VIEW_ABOVE if max_nodes is None else max_nodes) else "neurons"), boxes
 
     def drawing(self, highlight: Value | None = None, view: str | None = None, max_nodes: int | None = None,
@@ -113,7 +124,12 @@ class Solution:
             view, _ = self.picture_view(max_nodes)
         options = {"view": view, "digits": self.problem.digits, "max_nodes": max_nodes or DEFAULT_MAX_NODES,
                    **({} if view == "diagram" else {"show_formulas": True}), **options}
-        return draw(self.loss, highlight=target, groups=self.net.graph_groups(self.loss), **options)
+        root = self.drawn_root
+        if root is not self.loss:  # several samples: the first one's graph, and its paths
+            on_path = {id(v) for v in topological_order(root)}
+            targets = [target] if isinstance(target, Value) else list(target or [])
+            target = [w for w in targets if id(w) in on_path] or None
+        return draw(root, highlight=target, groups=self.net.graph_groups(root), **options)
 
 
 def _sample_mark(i: int) -> str:

@@ -68,8 +68,12 @@ def test_seed003_formulas_for_L_1_to_5(capsys):
     r = load_example("seed003_deep_logistic").main(["--samples", "3"])
     assert sorted(r["worst"]) == [1, 2, 3, 4, 5]
     assert max(r["worst"].values()) < 1e-12
-    assert r["C"] == pytest.approx(math.log1p(math.exp(0.392)), rel=1e-12)
+    # the problem file's two samples, by hand: f₃ = 0.392 with y = −1, and f₃ = 1.2·0.279 − 0.8·0.937 + 0.3
+    # = −0.1148 with y = +1 (z₁ = (0, 0, 0.93), z₂ = (0.279, 0.937)); C sums log(1 + exp(−y f₃))
+    assert r["C"] == pytest.approx(math.log1p(math.exp(0.392)) + math.log1p(math.exp(0.1148)), rel=1e-12)
     out = capsys.readouterr().out
-    # (z₁)₁ feeds both units of layer 2: its gradient is computed once, as a sum over both
-    assert "The paths split at (z₁)₁, which feeds (f₂)₁ and (f₂)₂: its gradient is the sum" in out
-    assert "check: the engine's (z₁)₁.grad = 0.5968 ✓" in out
+    # (z₁)₁ feeds both units of layer 2 in each sample: its gradient is computed once per sample, as a
+    # sum over both; the bias feeds both samples, so dC/d(b₁)₁ sums their two chains
+    assert "The paths split at (z₁)₁⁽¹⁾, which feeds (f₂)₁⁽¹⁾ and (f₂)₂⁽¹⁾, and at (z₁)₁⁽²⁾" in out
+    assert "and at (b₁)₁, which feeds (f₁)₁⁽¹⁾ and (f₁)₁⁽²⁾" in out
+    assert "check: the engine's (z₁)₁⁽¹⁾.grad = 0.5968 ✓" in out

@@ -50,7 +50,7 @@ def test_seed001_computes_the_gradient_at_the_branch_point_once_then_goes_on():
     e = explain(s.loss, w, forward=False)
     text = str(e)
     h1 = s.net.layers[0].last_post[0]
-    assert "The paths split at h₁, which feeds z⁽²⁾₁ and z⁽²⁾₂: its gradient is the sum" in text
+    assert "The paths split at h₁, which feeds z⁽²⁾₁ and z⁽²⁾₂: its gradient is computed once, as the sum" in text
     # ∂ℓ/∂h₁ is one step: the sum over h₁'s two consumers, evaluated and checked
     assert "∂ℓ/∂h₁ = ∂ℓ/∂ŷ₂ · ∂ŷ₂/∂z⁽²⁾₁ · ∂z⁽²⁾₁/∂h₁ + ∂ℓ/∂ŷ₂ · ∂ŷ₂/∂z⁽²⁾₂ · ∂z⁽²⁾₂/∂h₁" in text
     assert "check: the engine's h₁.grad = -0.1528 ✓" in text

@@ -130,9 +130,10 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_inputs_and_units_stand_in_index_order_top_to_bottom(seed, view):
     s = solution(seed)
     d, pic = rendered(seed, view)
-    columns = [list(s.net.last_inputs)]
-    for layer in s.net.layers:
-        columns += [layer.last_pre, layer.last_post]
+    run = s.runs[0]  # the sample the picture draws (with several samples, the first)
+    columns = [list(run.inputs)]
+    for pre, post in zip(run.pre, run.post):
+        columns += [pre, post]
     checked = 0
     for values in columns:
         ids = [d.node_id(v) for v in values if any(v is w for w, _ in d._ids)]  # ŷ₁ of seed 001 is not

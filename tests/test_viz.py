@@ -200,7 +200,7 @@ def test_highlight_colours_the_paths_dims_the_rest_and_captions_the_chain_produc
     factors = [-(1 - yhat), yhat * (1 - yhat), 2.0, 0.25, 2.0]
     # d for the total derivative, ∂ for the local factors: as the printout writes the chain
     assert d.captions[0] == "dℓ/dW¹₂₁ = ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁ · ∂α¹₁/∂W¹₂₁"
-    assert d.captions[1] == "= (−0.8808) · 0.1050 · 2 · 0.25 · 2 = −0.09248"
+    assert d.captions[1] == "= −0.8808 · 0.1050 · 2 · 0.25 · 2 = −0.09248"  # the printout's own line
     assert math.isclose(math.prod(factors), w.grad, rel_tol=1e-12)
     assert notation.format_number(w.grad) == "-0.09248"
     (graph_label_line,) = [line for line in d.source.splitlines() if line.startswith("\tlabel=<")]
@@ -210,14 +210,25 @@ def test_highlight_colours_the_paths_dims_the_rest_and_captions_the_chain_produc
 def test_several_paths_are_listed_and_summed_and_limited():
     s = seed002()
     x1 = s["x1"]
-    d = draw(s["loss"], highlight=x1)
+    d = draw(s["loss"], highlight=x1, paths=True)
     assert d.captions[0] == "dℓ/dx₁ = sum over 2 paths, one product per path:"
     assert d.captions[1].startswith("  ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁ · ∂α¹₁/∂x₁ = ")
     assert d.captions[2].startswith("+ ∂ℓ/∂ŷ · ∂ŷ/∂α² · ∂α²/∂β¹₂ · ∂β¹₂/∂α¹₂ · ∂α¹₂/∂x₁ = ")
     assert d.captions[-1] == "= " + notation.format_number(x1.grad).replace("-", "−")
-    short = draw(s["loss"], highlight=x1, max_paths=1)
+    short = draw(s["loss"], highlight=x1, max_paths=1, paths=True)
     assert short.captions[2] == "+ … 1 more paths not listed (max_paths=1)"
     assert short.captions[-1] == d.captions[-1]  # the total still counts every path
+
+
+def test_the_caption_is_the_printouts_factored_derivation():
+    s = seed002()
+    x1 = s["x1"]
+    d = draw(s["loss"], highlight=x1)
+    # x₁ feeds both hidden units; the paths meet again at α², whose gradient is computed once
+    assert d.captions[0] == ("dℓ/dx₁ = ∂ℓ/∂α² · ∂α²/∂β¹₁ · ∂β¹₁/∂α¹₁ · ∂α¹₁/∂x₁ + "
+                             "∂ℓ/∂α² · ∂α²/∂β¹₂ · ∂β¹₂/∂α¹₂ · ∂α¹₂/∂x₁")
+    assert d.captions[-1].startswith("with ∂ℓ/∂α² = −0.09248")
+    assert notation.format_number(x1.grad).replace("-", "−") in d.captions[1]
 
 
 def test_two_highlights_get_two_colours():
@@ -237,7 +248,7 @@ def test_highlight_without_backward_says_so():
     x = Value(2.0, "x")
     y = (x * 3).named("y")
     d = draw(y, highlight=x)
-    assert d.captions[0] == "dy/dx = 3"
+    assert d.captions[0] == "dy/dx = ∂y/∂x = 3"
     assert "backward()" in d.captions[-1]
 
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd.derive.accumulate import collapsed_edges, rounded_routes
 from autograd.derive.document import Explanation
 from autograd.derive.formula import Formula, as_number, derivative, equals
 from autograd.derive.model import GRADIENT, LOCAL, UPSTREAM, Equations, Line, Quantity, text_of
+from autograd.derive.plan import Plan, Term
 from autograd.derive.terms import factor_formula, multiplied_numbers, product_symbols, rounded_sum, sum_formula
 from autograd.derive.view import GraphView, finish
 from autograd.value import Value
@@ -38,87 +38,11 @@ class Shortcut:
     note: str = ""
 
 
-@dataclass
-class _Term:
-    """One term of a sum (or the whole chain): from ``top`` (the root, or a node computed on its own)
-    down through ``edges``; its factors' numbers as shown and its exact product. The symbols are
-    written only for the terms a printout shows."""
-
-    top: int
-    edges: list
-    numbers: list
-    exact: float
-    symbols: object  # () -> list[Formula]
-
-
-class _Plan:
-    """The shown graph between ``wrt`` and the root: its edges with their factors, who consumes whom,
-    which nodes are computed as steps of their own, and every node's upstream gradient."""
-
-    def __init__(self, g: GraphView, wrt: Value, collapse: bool, shortcuts: dict, round_steps: bool) -> None:
-        self.g, self.wrt, self.shortcuts, self.round_steps = g, wrt, shortcuts, round_steps
-        root, index = g.root, g.index
-
-        def is_stop(v: Value) -> bool:
-            return not collapse or bool(v.label) or v is root or v is wrt or id(v) in shortcuts
-
-        self.edges = collapsed_edges(g, g.relevant(wrt), is_stop)  # consumer -> [(argument, factor, routes)]
-        consumers: dict[int, list] = {}
-        self.factors: dict[tuple[int, int], tuple[float, object]] = {}
-        for kc in sorted(self.edges):
-            for p, d, routes in self.edges[kc]:
-                consumers.setdefault(index[id(p)], []).append((kc, d, routes))
-                self.factors[kc, index[id(p)]] = (d, routes)
-        # ∂root/∂v for every shown node, over all of its consumers: the true gradient
-        self.delta = {index[id(root)]: 1.0}
-        for kc in sorted(self.edges, reverse=True):
-            for p, d, _ in self.edges[kc]:
-                kp = index[id(p)]
-                self.delta[kp] = self.delta.get(kp, 0.0) + self.delta[kc] * d
-        # the part the derivation walks: upwards from wrt, not through a shortcut (its gradient is given)
-        self.kw = index[id(wrt)]
-        reached, todo = {self.kw}, [self.kw]
-        while todo:
-            k = todo.pop()
-            if id(g.order[k]) in shortcuts and k != self.kw:
-                continue
-            for kc, _, _ in consumers.get(k, ()):
-                if kc not in reached:
-                    reached.add(kc)
-                    todo.append(kc)
-        self.consumers = {k: [c for c in consumers.get(k, ()) if c[0] in reached] for k in reached}
-        kr = index[id(root)]
-        self.anchors = sorted((k for k in reached if k != kr and (
-            id(g.order[k]) in shortcuts or len(self.consumers[k]) >= 2)), reverse=True)
-        self.rounded: dict[int, float] = {kr: 1.0}
-
-    def factor(self, kc: int, kp: int) -> tuple[float, object]:
-        """The factor ∂c/∂p of one shown edge and its routes through hidden nodes."""
-        return self.factors[kc, kp]
-
-    def factor_value(self, kc: int, kp: int) -> float:
-        d, routes = self.factor(kc, kp)
-        if not self.round_steps:
-            return d
-        return rounded_routes(self.g, routes) if routes else self.g.round(d)
-
-    def chain(self, k: int) -> tuple[int, list[tuple[int, int]]]:
-        """From node k up to the nearest node computed on its own (or the root): that node, and the
-        edges (consumer, argument) in between, top first."""
-        steps = []
-        kr = self.g.index[id(self.g.root)]
-        while k != kr and k not in self.anchors:
-            (kc, _, _), = self.consumers[k]
-            steps.append((kc, k))
-            k = kc
-        return k, steps[::-1]
-
-
 def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, round_steps: bool,
                      shortcuts: dict | None = None) -> Explanation:
     """d(root)/d(wrt) in the factored form (see the module docstring)."""
     shortcuts = {id(v): s for v, s in (shortcuts or {}).items()}
-    plan = _Plan(g, wrt, collapse, shortcuts, round_steps)
+    plan = Plan(g, wrt, collapse, shortcuts, round_steps)
     kr = g.index[id(g.root)]
     shown: set = set()
     quantities: list[Quantity] = []
@@ -147,7 +71,7 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
             quantities.append(Quantity(LOCAL, symbol, value, d, g.order[kc], g.order[kp]))
         return rows
 
-    def term(k_consumer: int | None, k_arg: int) -> _Term:
+    def term(k_consumer: int | None, k_arg: int) -> Term:
         """The chain from the nearest computed node down to ``k_arg`` (through ``k_consumer``)."""
         top, edges = plan.chain(k_consumer) if k_consumer is not None else plan.chain(k_arg)
         if k_consumer is not None:
@@ -156,7 +80,7 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
         exact = plan.delta[top] if top != kr else 1.0
         for c, p in edges:
             exact *= plan.factor(c, p)[0]
-        return _Term(top, edges, numbers, exact, lambda: ([upstream_symbol(top)] if top != kr else []) +
+        return Term(top, edges, numbers, exact, lambda: ([upstream_symbol(top)] if top != kr else []) +
                      [derivative(name(c), name(p)) for c, p in edges])
 
     def rounded_product(numbers: list[float]) -> float:
@@ -211,7 +135,7 @@ def explain_factored(g: GraphView, wrt: Value, total: Formula, collapse: bool, r
     return Explanation("explain", value, blocks, exact=exact, method="factored", quantities=quantities)
 
 
-def _given_blocks(g: GraphView, plan: _Plan, given: list, upstream_symbol, quantities) -> list:
+def _given_blocks(g: GraphView, plan: Plan, given: list, upstream_symbol, quantities) -> list:
     """The gradients known in closed form: one line each, their reason once, the engine's check."""
     notes = [plan.shortcuts[id(g.order[k])].note for k in given]
     shared = notes[0] if len(set(notes)) == 1 else ""
@@ -276,10 +200,13 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-12 + 1e-9 * max(abs(a), abs(b))
 
 
-def _branch_prose(plan: _Plan, branches: list, name) -> list:
-    """Where the paths split, and that each split node's gradient is computed once."""
+def _branch_prose(plan: Plan, branches: list, name) -> list:
+    """Where the paths split and where they meet again, and that each such node's gradient is
+    computed once before the chain goes on."""
     pieces: list = []
-    for k, ka in enumerate(branches):
+    splits = [k for k in branches if k not in plan.merges]
+    meets = [k for k in branches if k in plan.merges]
+    for k, ka in enumerate(splits):
         pieces.append("The paths split at " if k == 0 else ", and at ")
         pieces.append(name(ka))
         pieces.append(", which feeds ")
@@ -288,10 +215,13 @@ def _branch_prose(plan: _Plan, branches: list, name) -> list:
             if j:
                 pieces.append(" and " if j == len(feeds) - 1 else ", ")
             pieces.append(f)
+    for k, ka in enumerate(meets):
+        pieces.append(("; they meet again at " if splits else "The paths meet at ") if k == 0 else " and ")
+        pieces.append(name(ka))
     if len(branches) == 1:
-        pieces.append(": its gradient is the sum over what it feeds, computed once, and the chain goes on "
-                      "from there.")
+        pieces.append(": its gradient is computed once" + (", as the sum over what it feeds," if splits else ",")
+                      + " and the chain goes on from there.")
     else:
-        pieces.append(": the gradient of each is the sum over what it feeds, computed once, from the top "
-                      "down, and the chain goes on from there.")
+        pieces.append(": the gradient of each is computed once (where paths split, as the sum over what it "
+                      "feeds), from the top down, and the chain goes on from there.")
     return pieces

@@ -27,6 +27,9 @@ from autograd.graph import topological_order
 from autograd.value import Value
 
 INSTALL_COMMAND = "apt-get install graphviz fonts-dejavu-core"
+# A PNG's default resolution: a point is 2 pixels, so the smallest text (8 pt) is 16 pixels high,
+# and every built-in problem's picture fits 2400 × 2400 pixels (tests/test_pictures.py measures both).
+DEFAULT_DPI = 144
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".gv": "gv", ".dot": "gv"}
 
 
@@ -60,7 +63,7 @@ class Drawing:
         """Every edge as ``(tail id, head id, ∂head/∂tail)``, in the order of the DOT text."""
         return list(self._edges)
 
-    def render_to(self, path, dpi: int = 150) -> Path:
+    def render_to(self, path, dpi: int = DEFAULT_DPI) -> Path:
         """Render to ``path``; the suffix picks the format (.svg .png .pdf, or .gv/.dot for DOT text).
 
         Args:
@@ -129,7 +132,7 @@ def rendering(run):
         raise RenderError(f"graphviz's `dot` failed (exit status {e.returncode}): {stderr.strip()}") from None
 
 
-def save(drawing, path, dpi: int = 150, timeout: float | None = None) -> Path:
+def save(drawing, path, dpi: int = DEFAULT_DPI, timeout: float | None = None) -> Path:
     """Write a drawing (any ``graphviz`` graph) to ``path``, in the format its suffix names.
 
     ``.svg``, ``.png`` and ``.pdf`` are rendered by graphviz's ``dot`` program; ``.gv`` and ``.dot``
@@ -171,7 +174,7 @@ def save(drawing, path, dpi: int = 150, timeout: float | None = None) -> Path:
 
 def draw(root: Value, highlight=None, groups=None, view: str = "full", show_formulas: bool = False,
          digits: int = 4, max_nodes: int = DEFAULT_MAX_NODES, max_paths: int = 6, values: bool = True,
-         grads: bool = False) -> Drawing:
+         grads: bool = False, paths: bool = False) -> Drawing:
     """Draw the graph behind ``root``: values in boxes, local partials on the edges.
 
     Run ``root.backward()`` first if the boxes should show gradients (the drawing only reads them).
@@ -196,11 +199,12 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
             (``x₁ = 2``), with names from the labels and constants as numbers.
         digits: significant digits of every number shown.
         max_nodes: refuse to draw more boxes than this (a larger picture is unreadable).
-        max_paths: with several paths from a highlighted Value, how many the caption lists (the
-            total always counts them all).
+        max_paths: with ``paths=True``, how many paths the caption lists (the total counts them all).
         values: the diagram view only: False draws names without numbers (the picture of the
             network before any number is known).
         grads: the diagram view only: also write each weight's and each circle's gradient.
+        paths: the caption lists one chain product per path, as ``explain(paths=True)`` does,
+            instead of the factored chain ``explain`` prints by default.
 
     Returns:
         A `Drawing`: a ``graphviz.Digraph`` with ``render_to(path)``, ``captions``, ``node_id``.
@@ -265,7 +269,7 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
     captions: list[tuple[str, str]] = []  # (line, colour)
     for source in sources:
         captions += [(line, colour_of[id(source)])
-                     for line in caption(source, root, order, names, max_paths, numbers=values)]
+                     for line in caption(source, root, order, names, max_paths, numbers=values, paths_listed=paths)]
     if sources and all(v.grad == 0.0 for v in order):
         captions.append(("(every grad is 0: call backward() on the root before drawing to see them)", DIM_TEXT))
     if view == "diagram":

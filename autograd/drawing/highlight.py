@@ -1,5 +1,5 @@
 """Highlighting: which Values' paths to the root are coloured, which boxes and edges lie on them,
-and the caption with each highlighted derivative's chain product."""
+and the caption with each highlighted derivative, read off the derivation the printouts show."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import itertools
 import math
 from collections.abc import Iterable
 
-from autograd.drawing.names import NodeNames
+from autograd.derive.chain import explain
+from autograd.derive.model import GRADIENT, UPSTREAM, Line, text_of
+from autograd.drawing.names import NodeNames, minus, without_braces
 from autograd.graph import count_paths, paths
 from autograd.value import Value
 
@@ -41,9 +43,13 @@ def _named_factors(path, source: Value, root: Value) -> list[tuple[Value, Value,
     return factors[::-1]
 
 
-def caption(source, root, order, names: NodeNames, max_paths: int, numbers: bool = True) -> list[str]:
-    """The caption of one highlighted Value: its derivative as the chain product of named partials,
-    one product per path (summed), with the numbers; ``numbers=False`` keeps only the symbols."""
+def caption(source, root, order, names: NodeNames, max_paths: int, numbers: bool = True,
+            paths_listed: bool = False) -> list[str]:
+    """The caption of one highlighted Value: its derivative as the printout derives it (factored at
+    branch points), with the numbers; ``numbers=False`` keeps only the symbols; ``paths_listed``
+    writes one chain product per path instead (at most ``max_paths``, the total counting them all)."""
+    if not paths_listed and source is not root:
+        return _derivation_caption(source, root, names, numbers)
     head = f"{names.d(root, 'd')}/{names.d(source, 'd')}"  # a total derivative: d, as the printouts write it
     total = names.number(_derivative(root, source, order))
     n = count_paths(source, root)
@@ -78,6 +84,28 @@ def caption(source, root, order, names: NodeNames, max_paths: int, numbers: bool
     if numbers:
         lines.append(f"= {total}")
     return lines
+
+
+def _derivation_caption(source: Value, root: Value, names: NodeNames, numbers: bool) -> list[str]:
+    """The caption read off the derivation `explain` prints: its chain, its numbers, and each
+    gradient it computes on its own (a branch point's sum), so picture and printout agree."""
+    e = explain(root, source, digits=names.digits, forward=False)
+    total = next(q for q in e.quantities if q.kind == GRADIENT)
+    lines = [without_braces(text_of(b.pieces)) for b in e.blocks if isinstance(b, Line) and b.pieces]
+    heading = lines[0]
+    symbol = without_braces(total.symbol.text)
+    closing = next(line for line in reversed(lines) if line.startswith(symbol + " = "))
+    if not numbers:
+        return [minus(heading)]
+    result = minus(closing[len(symbol) + 3:])
+    if " · " not in heading and " + " not in heading:  # one factor: dy/dx = ∂y/∂x = 3, on one line
+        return [f"{minus(heading)} = {result}"]
+    shown = [minus(heading), "= " + result]
+    computed = [q for q in e.quantities if q.kind == UPSTREAM]
+    if computed:
+        shown.append("with " + "; ".join(f"{without_braces(q.symbol.text)} = {names.number(q.value)}" for q in computed)
+                     + " (each computed once, as in the printout)")
+    return shown
 
 
 def _factor_number(names: NodeNames, x: float) -> str:

@@ -41,7 +41,12 @@ def display(label: str) -> str:
     >>> display("net_{h1}"), display("W^1_{21}"), display("x_{q2}")
     ('netₕ₁', 'W¹₂₁', 'x_(q2)')
     """
-    text = notation.to_text(label)
+    return without_braces(notation.to_text(label))
+
+
+def without_braces(text: str) -> str:
+    """Unicode text (names, or formulas made of them) with every script `notation.to_text` left as
+    typed finished as in `display`."""
     if "{" not in text and "_" not in text and "^" not in text:
         return text
 

@@ -21,8 +21,8 @@ GRAD = "#6b3fa0"  # grads in one colour, so the eye finds them
 DIM_FILL, DIM_BORDER, DIM_TEXT = "#f7f7f7", "#c4c4c4", "#8f8f8f"
 SYMBOL = "#1f4e8c"  # an operation's symbol (σ, Σwx)
 
-# Font sizes in points. A PNG at the default 150 dpi draws a point as 150/72 pixels, so the
-# smallest size here is well above 13 pixels; together with the layout they keep every built-in
+# Font sizes in points. A PNG at the default 144 dpi (dot.DEFAULT_DPI) draws a point as 2 pixels, so
+# the smallest size here is well above 13 pixels; together with the layout they keep every built-in
 # problem's picture within 2400 × 2400 pixels (tests/test_pictures.py measures both).
 # Whole points: graphviz renders an HTML label's size in whole points.
 SIZES = {"name": 13, "symbol": 11, "number": 10, "formula": 9, "note": 8, "edge": 9, "edge on path": 10,

@@ -74,7 +74,7 @@ def _write_folder(args, solution, text: str, options: dict) -> None:
     with OutputFolder(args.out, force=args.force) as out:
         pictures = []
         try:
-            check_picture_size(solution.loss, options["view"], args.max_nodes or DEFAULT_MAX_NODES)
+            check_picture_size(solution.drawn_root, options["view"], args.max_nodes or DEFAULT_MAX_NODES)
             drawings = [solution.drawing(highlight=w, **options) for w in targets]
         except (DrawingTooLargeError, UsageError) as e:
             print(f"chainrule solve: note: no pictures in {args.out}: {e}", file=sys.stderr)
@@ -114,7 +114,7 @@ def run(args) -> int:
                   f"draws one box per unit (--view neurons); --view collapsed or --max-nodes {boxes} draws every "
                   f"weight", file=sys.stderr)
     if args.draw:
-        check_picture_size(solution.loss, view, args.max_nodes or DEFAULT_MAX_NODES)
+        check_picture_size(solution.drawn_root, view, args.max_nodes or DEFAULT_MAX_NODES)
     options = dict(picture_options(args), view=view, max_nodes=args.max_nodes)
     if args.out:
         _write_folder(args, solution, text, options)
