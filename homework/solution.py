@@ -4,14 +4,15 @@ whose derivatives are explained — and `solve`, which makes one.
 
 The network keeps the values of the forward pass (the step is taken on a twin network), so every
 printout and drawing of its graph shows the numbers the sheet asks about. `Solution.render` lays it
-out (homework.report), `Solution.drawing` draws its graph.
+out (homework.report), `Solution.drawing` draws its graph, `Solution.step_through` makes the page that
+steps through its forward and backward pass.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograd import Value, draw, notation as names, sum_values, topological_order
+from autograd import Value, draw, notation as names, step_through, sum_values, topological_order
 from autograd.drawing import DEFAULT_MAX_NODES, box_count
 from homework.errors import ProblemError
 from homework.loss_kinds import LOSSES
@@ -114,6 +115,36 @@ class Solution:
         options = {"view": view, "digits": self.problem.digits, "max_nodes": max_nodes or DEFAULT_MAX_NODES,
                    **({} if view == "diagram" else {"show_formulas": True}), **options}
         return draw(self.loss, highlight=target, groups=self.net.graph_groups(self.loss), **options)
+
+    def step_view(self, max_nodes: int | None = None) -> tuple[str, str]:
+        """The view of the step-through page when none is asked for, and why: every operation in a
+        box of its own (each row of the trace then has its own box and edge) while that takes at
+        most ``max_nodes`` boxes (default `NEURON_VIEW_ABOVE`), else the view of `picture_view`."""
+        full = box_count(self.loss, "full")
+        if full <= (NEURON_VIEW_ABOVE if max_nodes is None else max_nodes):
+            return "full", ""
+        view, _ = self.picture_view(max_nodes)
+        return view, f"as the solution's picture does: every operation in a box of its own would make {full} boxes"
+
+    def step_through(self, view: str | None = None, max_nodes: int | None = None, digits: int | None = None,
+                     **options):
+        """The forward and backward pass of the loss, one row of the forward table and of the
+        backward trace at a time, as a self-contained page (`autograd.step_through`): ``.save(path)``
+        writes it, a notebook shows it.
+
+        Args:
+            view: the picture's view; default `step_view`.
+            max_nodes: the most boxes the picture may have.
+            digits: significant digits (default: the problem's), as in ``render(trace=True)``.
+            options: passed to `autograd.draw` (``values``, ``grads`` for the diagram view).
+        """
+        why = ""
+        if view is None:
+            view, why = self.step_view(max_nodes)
+        digits = self.problem.digits if digits is None else digits
+        drawing = self.drawing(highlight=[], view=view, max_nodes=max_nodes, digits=digits, **options)
+        return step_through(self.loss, drawing=drawing, view=view, digits=digits, why=why,
+                            title=self.problem.title or "the worked solution")
 
 
 def _sample_mark(i: int) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from autograd import notation as names
 from autograd.drawing import DEFAULT_MAX_NODES
-from homework.commands.options import (add_output_options, check_image_path, check_picture_options,
-                                       check_picture_size, picture_options)
+from homework.commands.options import (add_output_options, check_image_path, check_page_path, check_picture_options,
+                                       check_picture_size, picture_options, write_page)
 from homework.reading import BUILTIN, DEFAULT_PROBLEM, load
 from homework.report import with_pictures
 from homework.solution import NEURON_VIEW_ABOVE
@@ -48,9 +48,13 @@ def _slug(label: str) -> str:
 
 def run(args) -> int:
     check_image_path(args.draw)
-    check_picture_options(args, bool(args.draw or args.out))
+    check_page_path(args.steps)
+    check_picture_options(args, bool(args.draw or args.out or args.steps))
     problem = load(args.problem)
     solution = problem.solve()
+    if args.steps:  # checked before anything is printed
+        check_picture_size(solution.loss, args.view or solution.step_view(args.max_nodes)[0],
+                           args.max_nodes or DEFAULT_MAX_NODES)
     text = solution.render(args.format, args.digits, round_steps=args.round_steps, paths=args.paths,
                            trace=args.trace, unfused=args.unfused, by_section=args.by_section)
     view = args.view
@@ -86,4 +90,7 @@ def run(args) -> int:
     if args.draw:
         path = solution.drawing(**options).render_to(args.draw)
         print(f"drew the graph to {path}", file=sys.stderr)
+    if args.steps:
+        page_options = dict(picture_options(args), view=args.view, max_nodes=args.max_nodes, digits=args.digits)
+        write_page(solution.step_through(**page_options), args.steps)
     return 0
