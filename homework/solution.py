@@ -5,7 +5,7 @@ whose derivatives are explained — and `solve`, which makes one.
 The network keeps the values of the forward pass (the step is taken on a twin network), so every
 printout and drawing of its graph shows the numbers the sheet asks about. `Solution.render` lays it
 out (homework.report), `Solution.drawing` draws its graph, `Solution.step_through` makes the page that
-steps through its forward and backward pass.
+steps through its forward and backward pass; in a notebook a solution displays itself as Markdown.
 """
 
 from __future__ import annotations
@@ -145,6 +145,15 @@ class Solution:
         drawing = self.drawing(highlight=[], view=view, max_nodes=max_nodes, digits=digits, **options)
         return step_through(self.loss, drawing=drawing, view=view, digits=digits, why=why,
                             title=self.problem.title or "the worked solution")
+
+    def __repr__(self) -> str:
+        # short, like a Value's: the whole solution is what render() prints and a notebook shows
+        return (f"<Solution of {self.problem.title!r}: {names.to_text(self.loss.label)} = {self.loss.data:.6g}, "
+                f"{len(self.updates)} parameters>")
+
+    def _repr_markdown_(self) -> str:
+        # A notebook shows the worked solution as the Markdown export (matrices typeset by MathJax).
+        return self.render("markdown")
 
 
 def _sample_mark(i: int) -> str:
