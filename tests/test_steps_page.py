@@ -83,9 +83,11 @@ def test_every_row_of_a_random_graph_sits_on_the_picture(seed, view):
     assert all(len(page.frames) - len(backward) < k <= len(page.frames) for k in done.values())
 
 
+@pytest.mark.needs_dot
 def test_the_page_carries_the_frames_as_data():
     page = load("seed002").solve().step_through()
     text = page.html()
+    assert load("seed002").solve().step_through().html() == text  # the same program, the same bytes
     data = json.loads(re.search(r'<script type="application/json" id="frames">(.*?)</script>', text, re.S)
                       .group(1).replace("<\\/", "</"))
     assert len(data["frames"]) == 39 and data["frames"][18]["cells"] == list(page.frames[18].cells)
