@@ -2,14 +2,16 @@
 
 The engine is value.py (the node), ops.py (the rule table), graph.py (walks and backward),
 gradcheck.py, replay.py and errors.py; it imports nothing from the rest. Built on it: derive/
-(derivations as data), render/ (text, Markdown, LaTeX) and draw/ (graphviz drawings).
+(derivations as data), render/ (text, Markdown, LaTeX), drawing/ (graphviz drawings) and
+stepthrough/ (the step-through page).
 
 Public surface: `Value` (the node), `backward`/`zero_grad`/`topological_order`/`paths` (graph walks),
 `sum_values`/`linear`/`logsumexp` (operations on many arguments at once),
 `explain`/`trace`/`forward_table` (chain-rule printouts), `gradcheck` (central differences against
 the engine), `Replay` (one recorded graph run on a whole numpy batch), `draw`/`save` (graphviz
 drawings with the local partials on the edges; the graphviz package is imported only when a drawing
-is made), `notation` (names in course notation) and the error classes.
+is made), `step_through` (the forward and backward pass node by node, as a self-contained HTML page
+that also displays in a notebook), `notation` (names in course notation) and the error classes.
 
 The import name ``autograd`` is also HIPS autograd's: importing this package raises
 `autograd.distribution.ImportNameClash` when another installed distribution provides it (see
@@ -31,6 +33,7 @@ from autograd.graph import (backward, check_finite, count_paths, depends_on, des
 from autograd.replay import Replay
 from autograd.value import Value, as_float, linear, logsumexp, softmax, sum_values
 from autograd.drawing import Drawing, draw, save
+from autograd.stepthrough import StepThrough, step_through
 
 __all__ = [
     "Value", "as_float", "linear", "logsumexp", "softmax", "sum_values",
@@ -40,6 +43,7 @@ __all__ = [
     "gradcheck", "GradcheckReport",
     "ChainruleError", "DomainError", "GradcheckError", "NonFiniteError",
     "draw", "save", "Drawing", "RenderError", "DrawingTooLargeError",
+    "step_through", "StepThrough",
     "Replay",
     "notation", "ops",
 ]

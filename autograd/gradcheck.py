@@ -54,6 +54,14 @@ class GradcheckReport:
         verdict = "all gradients agree" if self.ok else "gradients DISAGREE"
         return "\n".join([head, *rows, f"{verdict} (eps={self.eps:g}, rtol={self.rtol:g}, atol={self.atol:g})"])
 
+    def _repr_markdown_(self) -> str:
+        # a notebook shows the comparison as a table (the engine imports no renderer: written here)
+        rows = [f"| `{c.name}` | {c.value:.6g} | {c.analytic:.8g} | {c.numeric:.8g} | {c.rel_error:.2e} | "
+                f"{'✓' if c.ok else '✗'} |" for c in self.checks]
+        verdict = "all gradients agree" if self.ok else "**gradients DISAGREE**"
+        return "\n".join(["| input | value | analytic | numeric | rel. error | ok |", "|---|---|---|---|---|---|",
+                          *rows, "", f"{verdict} (eps={self.eps:g}, rtol={self.rtol:g}, atol={self.atol:g})"]) + "\n"
+
 
 def gradcheck(
     f: Callable[..., Value],

@@ -131,6 +131,10 @@ class Derivative:
     def __repr__(self) -> str:
         return f"<Derivative {self.name}′({self.variable}) = {self.text}>"
 
+    def _repr_latex_(self) -> str:
+        # one formula: a notebook typesets it (f′(z) = [z > 0] + cos(z))
+        return f"${self.equation().latex}$"
+
 
 Spec = Union[str, Expression, Callable[[Value], Value]]
 

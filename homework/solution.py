@@ -4,14 +4,15 @@ whose derivatives are explained — and `solve`, which makes one.
 
 The network keeps the values of the forward pass (the step is taken on a twin network), so every
 printout and drawing of its graph shows the numbers the sheet asks about. `Solution.render` lays it
-out (homework.report), `Solution.drawing` draws its graph.
+out (homework.report), `Solution.drawing` draws its graph, `Solution.step_through` makes the page that
+steps through its forward and backward pass; in a notebook a solution displays itself as Markdown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograd import Value, draw, notation as names, sum_values, topological_order
+from autograd import Value, draw, notation as names, step_through, sum_values, topological_order
 from autograd.drawing import DEFAULT_MAX_NODES, box_count
 from homework.errors import ProblemError
 from homework.loss_kinds import LOSSES
@@ -105,7 +106,7 @@ class Solution:
         return ("collapsed" if boxes <= (NEURON_VIEW_ABOVE if max_nodes is None else max_nodes) else "neurons"), boxes
 
     def drawing(self, highlight: Value | None = None, view: str | None = None, max_nodes: int | None = None,
-                **options):
+                whole: bool = False, **options):
         """The graph of the loss, with each layer's title over its column, the paths of every
         requested derivative highlighted (one colour each) and every edge's partial as a formula and
         a number, to the problem's digits.
@@ -117,6 +118,7 @@ class Solution:
                 box per unit for a graph of more than `NEURON_VIEW_ABOVE` boxes).
             max_nodes: the most boxes the picture may have; without a view, also the limit above
                 which the default view draws one box per unit.
+            whole: with several samples, draw every sample's graph (the loss's), not the first's.
             options: passed to `autograd.draw`, overriding these choices.
         """
         target = highlight if highlight is not None else (list(self.wrt) or None)
@@ -124,12 +126,53 @@ class Solution:
             view, _ = self.picture_view(max_nodes)
         options = {"view": view, "digits": self.problem.digits, "max_nodes": max_nodes or DEFAULT_MAX_NODES,
                    **({} if view == "diagram" else {"show_formulas": True}), **options}
-        root = self.drawn_root
+        root = self.loss if whole else self.drawn_root
         if root is not self.loss:  # several samples: the first one's graph, and its paths
             on_path = {id(v) for v in topological_order(root)}
             targets = [target] if isinstance(target, Value) else list(target or [])
             target = [w for w in targets if id(w) in on_path] or None
         return draw(root, highlight=target, groups=self.net.graph_groups(root), **options)
+
+    def step_view(self, max_nodes: int | None = None) -> tuple[str, str]:
+        """The view of the step-through page when none is asked for, and why: every operation in a
+        box of its own (each row of the trace then has its own box and edge) while that takes at
+        most ``max_nodes`` boxes (default `NEURON_VIEW_ABOVE`), else the view of `picture_view`."""
+        full = box_count(self.loss, "full")
+        if full <= (NEURON_VIEW_ABOVE if max_nodes is None else max_nodes):
+            return "full", ""
+        view = "collapsed" if box_count(self.loss, "collapsed") <= (NEURON_VIEW_ABOVE if max_nodes is None
+                                                                     else max_nodes) else "neurons"
+        return view, f"as the solution's picture does: every operation in a box of its own would make {full} boxes"
+
+    def step_through(self, view: str | None = None, max_nodes: int | None = None, digits: int | None = None,
+                     **options):
+        """The forward and backward pass of the loss, one row of the forward table and of the
+        backward trace at a time, as a self-contained page (`autograd.step_through`): ``.save(path)``
+        writes it, a notebook shows it.
+
+        Args:
+            view: the picture's view; default `step_view`.
+            max_nodes: the most boxes the picture may have.
+            digits: significant digits (default: the problem's), as in ``render(trace=True)``.
+            options: passed to `autograd.draw` (``values``, ``grads`` for the diagram view).
+        """
+        why = ""
+        if view is None:
+            view, why = self.step_view(max_nodes)
+        digits = self.problem.digits if digits is None else digits
+        # the page walks the whole backward pass, so it draws every sample's graph
+        drawing = self.drawing(highlight=[], view=view, max_nodes=max_nodes, digits=digits, whole=True, **options)
+        return step_through(self.loss, drawing=drawing, view=view, digits=digits, why=why,
+                            title=self.problem.title or "the worked solution")
+
+    def __repr__(self) -> str:
+        # short, like a Value's: the whole solution is what render() prints and a notebook shows
+        return (f"<Solution of {self.problem.title!r}: {names.to_text(self.loss.label)} = {self.loss.data:.6g}, "
+                f"{len(self.updates)} parameters>")
+
+    def _repr_markdown_(self) -> str:
+        # A notebook shows the worked solution as the Markdown export (matrices typeset by MathJax).
+        return self.render("markdown")
 
 
 def _sample_mark(i: int) -> str:

@@ -2,6 +2,8 @@
 
 The builders (`explain`, `trace`, `forward_table`) return one; ``str()`` is plain text,
 ``to_markdown()`` and ``to_latex()`` export it, and a notebook displays it by the same renderers.
+`RichDisplay` is what makes it display: every result object that exports itself as Markdown (a
+layer-level derivation, an answer check's report) inherits it too.
 """
 
 from __future__ import annotations
@@ -9,7 +11,19 @@ from __future__ import annotations
 from autograd.render import latex, markdown, text
 
 
-class Explanation:
+class RichDisplay:
+    """The notebook display of a result object: a class with ``to_markdown(math="latex")`` inherits
+    this and shows in Jupyter as Markdown, its formulas typeset ($…$), while ``repr()`` stays short.
+
+    No ``_repr_latex_``: MathJax typesets math, not a document of paragraphs and tables. A result
+    that is one formula (`autograd.symbolic.Derivative`) displays as LaTeX instead.
+    """
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown(math="latex")
+
+
+class Explanation(RichDisplay):
     """A printout of a recorded graph: plain text (``str()``), Markdown and LaTeX.
 
     Attributes:
@@ -55,11 +69,6 @@ class Explanation:
             ValueError: ``math`` is neither ``"text"`` nor ``"latex"``.
         """
         return markdown.derivation(self.blocks, math)
-
-    def _repr_markdown_(self) -> str:
-        # Jupyter shows the derivation with its formulas typeset (MathJax reads $…$). No
-        # _repr_latex_: MathJax typesets math, not a document of paragraphs and tables.
-        return self.to_markdown(math="latex")
 
     def to_latex(self, standalone: bool = False) -> str:
         """The printout as LaTeX (amsmath's ``align*`` and a ``tabular``), ASCII only.

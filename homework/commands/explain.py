@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import sys
 
-from autograd import Value, draw, explain, notation as names, trace
+from autograd import Value, draw, explain, notation as names, step_through, trace
 from autograd.expression import parse
 from autograd.render import latex, markdown
 from autograd.render.latex import document as latex_document
 from autograd.drawing import DEFAULT_MAX_NODES, box_count
-from homework.commands.options import (UsageError, add_output_options, check_image_path, check_picture_options,
-                                       check_picture_size, emit, picture_options)
+from homework.commands.options import (UsageError, add_output_options, check_image_path, check_page_path,
+                                       check_picture_options, check_picture_size, emit, picture_options, write_page)
 
 
 def add_to(commands) -> None:
@@ -51,7 +51,8 @@ def _parse_values(pairs: list[str]) -> dict[str, float]:
 
 def run(args) -> int:
     check_image_path(args.draw)
-    check_picture_options(args, bool(args.draw))
+    check_page_path(args.steps)
+    check_picture_options(args, bool(args.draw or args.steps))
     expr = parse(args.formula)
     given = _parse_values(args.values)
     leaves = {name: Value(v, label=name) for name, v in given.items()}
@@ -65,7 +66,9 @@ def run(args) -> int:
         raise UsageError(f"--wrt {', '.join(unknown)}: not a variable of the formula "
                          f"(its variables: {', '.join(expr.variables)})")
     digits = args.digits or 4
-    view = _picture_view(args, root) if args.draw else None  # checked before anything is printed
+    view = _picture_view(args, root) if args.draw or args.steps else None  # checked before anything is printed
+    if not root.parents and args.steps:
+        raise UsageError(f"--steps: {expr.source} has no variable, so there is no pass to step through")
     if not root.parents:  # no variable: the formula is a number
         text = f"{root.label} = {expr.source} = {names.format_number(root.data, digits)}"
         if args.format == "latex":
@@ -89,6 +92,11 @@ def run(args) -> int:
         path = draw(root, highlight=leaves[wrt[0]] if wrt else None, view=view,
                     max_nodes=args.max_nodes or DEFAULT_MAX_NODES, **options).render_to(args.draw)
         print(f"drew the graph to {path}", file=sys.stderr)
+    if args.steps:
+        options = dict(picture_options(args), digits=digits)
+        page = step_through(root, view=view, max_nodes=args.max_nodes or DEFAULT_MAX_NODES, title=expr.source,
+                            **options)
+        write_page(page, args.steps)
     return 0
 
 

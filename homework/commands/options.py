@@ -10,6 +10,7 @@ from autograd.drawing import VIEWS, box_count
 from homework.report import FORMATS
 
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".gv", ".dot")
+PAGE_SUFFIXES = (".html", ".htm")
 
 
 class UsageError(Exception):
@@ -39,14 +40,18 @@ def whole_number(text: str) -> int:
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
-    """``--format``, ``--digits``, ``--draw`` and the options of the picture."""
+    """``--format``, ``--digits``, ``--draw``, ``--steps`` and the options of the picture."""
     p.add_argument("--format", choices=FORMATS + ("pdf",), default="text",
                    help="text (default), markdown, latex (a complete document) or pdf (made with pdflatex)")
     p.add_argument("--digits", type=digits, default=None, help="significant digits shown (default 4)")
     p.add_argument("--draw", metavar="FILE",
                    help="also draw the graph, with the (first) derivative's paths highlighted, to FILE "
                         "(.svg, .png, .pdf or .gv)")
-    pictures = p.add_argument_group("pictures (with --draw" + (" or --out" if p.prog.endswith("solve") else "") + ")")
+    p.add_argument("--steps", metavar="FILE.html",
+                   help="also write a page that steps through the forward and the backward pass node by node, "
+                        "as --trace prints it, on the graph's picture (one self-contained HTML file)")
+    pictures = p.add_argument_group("pictures (with --draw" + (", --out" if p.prog.endswith("solve") else "")
+                                    + " or --steps)")
     pictures.add_argument("--view", choices=VIEWS, default=None,
                           help="full: every operation; collapsed: unnamed steps folded into the edges; neurons: "
                                "one box per unit; diagram: the network as a sheet draws it (circles, +1 bias "
@@ -87,6 +92,12 @@ def emit(text: str, fmt: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def check_page_path(path: str | None) -> None:
+    """Refuse a ``--steps`` file that is not an HTML file, before any work is done."""
+    if path and Path(path).suffix.lower() not in PAGE_SUFFIXES:
+        raise UsageError(f"--steps {path}: the page is HTML, so the file name must end in .html")
+
+
 def check_picture_options(args, has_picture: bool) -> None:
     """Refuse picture options that would be ignored: no picture asked for, or a diagram-only option
     with another view."""
@@ -94,7 +105,8 @@ def check_picture_options(args, has_picture: bool) -> None:
                                     ("--no-values", args.no_values), ("--grads", args.grads)) if on]
     if given and not has_picture:
         raise UsageError(f"{given[0]} is an option of the picture: add --draw FILE"
-                         + (" (or --out DIR)" if hasattr(args, "out") else ""))
+                         + (" (or --out DIR)" if hasattr(args, "out") else "")
+                         + ", or --steps FILE.html for the step-through page")
     for flag, on in (("--no-values", args.no_values), ("--grads", args.grads)):
         if on and args.view != "diagram":
             raise UsageError(f"{flag} belongs to --view diagram (the network drawing); the other views always "
@@ -130,3 +142,11 @@ def check_picture_size(root, view: str, max_nodes: int) -> None:
         hint = f"use {' or '.join(hints)}, or " if hints else ""
         raise UsageError(f"the picture would have {count} boxes in --view {view}, more than {max_nodes}, and a "
                          f"picture that large cannot be read: {hint}pass --max-nodes {count} to draw it anyway")
+
+
+def write_page(page, path: str) -> None:
+    """Write a step-through page (`autograd.StepThrough`) and say on stderr what it holds."""
+    written = page.save(path)
+    forward = sum(1 for f in page.frames if f.phase == "forward")
+    print(f"wrote the step-through page to {written}: {len(page.frames)} steps, {forward} forward and "
+          f"{len(page.frames) - forward} backward", file=sys.stderr)

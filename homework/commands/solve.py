@@ -13,8 +13,8 @@ import sys
 from autograd import notation as names
 from autograd.drawing import DEFAULT_MAX_NODES
 from autograd.errors import DrawingTooLargeError
-from homework.commands.options import (UsageError, add_output_options, check_image_path, check_picture_options,
-                                       check_picture_size, emit, picture_options)
+from homework.commands.options import (UsageError, add_output_options, check_image_path, check_page_path,
+                                       check_picture_options, check_picture_size, emit, picture_options, write_page)
 from homework.output import OutputFolder
 from homework.reading import BUILTIN, DEFAULT_PROBLEM, load
 from homework.report import with_pictures
@@ -97,11 +97,15 @@ def _write_folder(args, solution, text: str, options: dict) -> None:
 
 def run(args) -> int:
     check_image_path(args.draw)
-    check_picture_options(args, bool(args.draw or args.out))
+    check_page_path(args.steps)
+    check_picture_options(args, bool(args.draw or args.out or args.steps))
     if args.force and not args.out:
         raise UsageError("--force goes with --out DIR: it lets chainrule write into a folder that holds other files")
     problem = load(args.problem)
     solution = problem.solve()
+    if args.steps:  # checked before anything is printed
+        check_picture_size(solution.loss, args.view or solution.step_view(args.max_nodes)[0],
+                           args.max_nodes or DEFAULT_MAX_NODES)
     text = solution.render("latex" if args.format == "pdf" else args.format, args.digits,
                            round_steps=args.round_steps, paths=args.paths, trace=args.trace, unfused=args.unfused,
                            by_section=args.by_section)
@@ -123,4 +127,7 @@ def run(args) -> int:
     if args.draw:
         path = solution.drawing(**options).render_to(args.draw)
         print(f"drew the graph to {path}", file=sys.stderr)
+    if args.steps:
+        page_options = dict(picture_options(args), view=args.view, max_nodes=args.max_nodes, digits=args.digits)
+        write_page(solution.step_through(**page_options), args.steps)
     return 0

@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from autograd.derive.document import RichDisplay
 from autograd.derive.model import Equations, Line, MatrixEquation
 from autograd.render import latex, markdown, text
 from nn.backprop.activations import layer_derivatives
@@ -26,7 +27,7 @@ from nn.backprop.run import run as run_samples
 from nn.conventions import WX_B
 
 
-class LayerDerivation:
+class LayerDerivation(RichDisplay):
     """The derivation, as blocks (autograd.derive.model); ``str()`` is plain text, ``to_markdown()``
     and ``to_latex()`` export it, like `autograd.derive.document.Explanation`.
 
@@ -63,9 +64,6 @@ class LayerDerivation:
     def to_latex(self, standalone: bool = False) -> str:
         """LaTeX (``align*`` with ``bmatrix``); ``standalone`` makes a complete document."""
         return latex.derivation(self.blocks, standalone)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown(math="latex")
 
 
 def _forward_lines(names, net, derivs) -> Line:
