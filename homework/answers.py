@@ -4,11 +4,14 @@ derivative."""
 
 from __future__ import annotations
 
+import re
+
 from autograd import explain, notation as names
 from autograd.derive.forward import values
 from autograd.derive.formula import Formula
 from autograd.derive.local import local_partial
-from autograd.derive.model import Items, Matrices, Nested, Prose
+from autograd.derive.view import GraphView
+from autograd.derive.model import Equations, Items, Line, Matrices, MatrixEquation, Nested, Prose, text_of
 from autograd.derive.document import Explanation
 from homework.errors import ProblemError
 from homework.questions import Question
@@ -42,14 +45,25 @@ def answer(question: Question, ctx: Context) -> list:
     return _ANSWERS[question.ask](question, ctx)
 
 
+_NUMBERED = re.compile(r"^\d+\. ")
+
+
 def _blocks(blocks: list) -> Nested:
-    return Nested(Explanation("answer", 0.0, blocks))
+    """A part of a derivation as an answer of its own: without the section's number ("4. …"),
+    which belongs to the complete derivation."""
+    kept = [b for b in blocks if not (isinstance(b, Line) and b.pieces and isinstance(b.pieces[0], str)
+                                      and _NUMBERED.match(b.pieces[0]))]
+    return Nested(Explanation("answer", 0.0, kept))
 
 
 def _forward(q: Question, ctx: Context) -> list:
+    """The forward pass as equations: layer by layer in matrix form, unit by unit, then the loss."""
     s = ctx.solution
-    computed = [v for v in s.named_nodes().values() if v.parents]
-    return [_blocks(ctx.layers.sections["network"]), Nested(values(s.loss, computed, digits=ctx.digits))]
+    computed = [v for v in s.named_nodes().values() if v.parents and v is not s.loss]
+    g = GraphView(s.loss, ctx.digits, "sig", also=tuple(s.all_outputs))
+    rows = [([g.name(v), g.expression(v)], []) for v in computed]
+    return [_blocks(ctx.layers.sections["network"]), Prose("Unit by unit:"),
+            _blocks([Equations(rows, ["node", "definition"])]), Prose(f"and the loss: {s.loss_description}.")]
 
 
 def _values(q: Question, ctx: Context) -> list:
@@ -131,7 +145,13 @@ def _gradients(q: Question, ctx: Context) -> list:
 
 
 def _closed_forms(q: Question, ctx: Context) -> list:
-    return [_blocks(ctx.layers.sections["closed_forms"])]
+    blocks = ctx.layers.sections["closed_forms"]
+    if q.which:  # only the biases' forms, or only the weights'
+        layers = ctx.solution.net.layers
+        kept = [layer.bias_name if q.which == "biases" else layer.weight_name for layer in layers]
+        blocks = [b for b in blocks if not isinstance(b, MatrixEquation)
+                  or any(name and name in text_of(b.sides[0]) for name in kept)]
+    return [_blocks(blocks)]
 
 
 def _layers(q: Question, ctx: Context) -> list:

@@ -20,7 +20,7 @@ What a question can ask (`ASKS`): ``forward`` (the forward pass as equations, wi
 from ``threshold`` for one output, the largest output otherwise), ``local`` (``of``, ``wrt``),
 ``derivative`` (d loss/d ``wrt``, by the chain rule; a list for several), ``deltas`` (every error
 term, layer by layer), ``gradients`` (every parameter gradient), ``closed_forms`` (each layer's
-gradient unrolled from the output error), ``layers`` (the whole layer-level derivation),
+gradient unrolled from the output error; ``which = "biases"`` or ``"weights"`` for one kind), ``layers`` (the whole layer-level derivation),
 ``identity`` (one of seed 000's identities: ``which = "a"``), ``update`` (parameters after one
 gradient-descent step: ``of``, or all), ``diagram`` (the network diagram).
 """
@@ -36,7 +36,7 @@ ASKS = ("forward", "values", "loss", "shapes", "augmented", "classify", "local",
         "gradients", "closed_forms", "layers", "identity", "update", "diagram")
 # what each kind of question needs, besides ask and text
 _KEYS = {"values": {"of"}, "local": {"of", "wrt"}, "derivative": {"wrt"}, "augmented": {"layer"},
-         "classify": {"threshold"}, "identity": {"which"}, "update": {"of"}}
+         "classify": {"threshold"}, "identity": {"which"}, "update": {"of"}, "closed_forms": {"which"}}
 _REQUIRED = {"local": ("of", "wrt"), "derivative": ("wrt",), "augmented": ("layer",), "identity": ("which",)}
 
 
@@ -53,7 +53,7 @@ class Question:
             several derivatives).
         layer: for ``augmented``, the layer whose output is augmented with a 1.
         threshold: for ``classify`` with one output.
-        which: for ``identity``, its letter.
+        which: for ``identity``, its letter; for ``closed_forms``, ``"biases"`` or ``"weights"``.
     """
 
     label: str
@@ -117,5 +117,7 @@ def read(source: str, table: object) -> list[Question]:
         which = spec.get("which", "")
         if ask == "identity" and not (isinstance(which, str) and len(which) == 1 and which.isalpha()):
             raise ProblemError(f"{where}: which must be the identity's letter, such as \"a\", got {which!r}")
+        if ask == "closed_forms" and which not in ("", "biases", "weights"):
+            raise ProblemError(f"{where}: which must be \"biases\" or \"weights\" (or left out for both), got {which!r}")
         out.append(Question(str(label), ask, text, names["of"], names["wrt"], layer, float(threshold), which))
     return out

@@ -29,7 +29,7 @@ from nn import SGD, Adam, losses
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED002 = (ROOT / "homework" / "problems" / "seed002_sigmoid_network.toml").read_text(encoding="utf-8").split("\n# The sheet's questions")[0]  # the file without its [questions], which name nodes these edits rename
-SEED001 = (ROOT / "homework" / "problems" / "seed001_relu_sin_softmax.toml").read_text(encoding="utf-8")
+SEED001 = (ROOT / "homework" / "problems" / "seed001_relu_sin_softmax.toml").read_text(encoding="utf-8").split("\n# The sheet's questions")[0]
 BIG_INT = "1" + "0" * 400
 
 

@@ -62,3 +62,24 @@ def test_a_local_question_that_is_a_chain_points_to_derivative():
     text = builtin_text("seed002").replace('of = "y_hat"\nwrt = "alpha^2"', 'of = "y_hat"\nwrt = "W^1_{21}"')
     with pytest.raises(ProblemError, match="not one local factor.*ask = \"derivative\""):
         loads(text).solve().render()
+
+
+@pytest.mark.parametrize("seed, labels", [
+    ("seed000", ["1(a)", "1(b)", "1(c)"]),
+    ("seed001", ["Q1.1", "Q1.2", "Q2a", "Q2b", "Q3"]),
+    ("seed003", ["a", "b"]),
+])
+def test_every_built_in_sheet_is_answered_question_by_question(seed, labels):
+    text = load(seed).solve().render()
+    positions = [text.index(f"Question {label}:") for label in labels]
+    assert positions == sorted(positions)
+    assert "✗" not in text
+
+
+def test_seed003_answers_each_closed_form_for_its_own_parameters():
+    text = load("seed003").solve().render()
+    a, b = text.index("Question a:"), text.index("Question b:")
+    biases, weights = text[a:b], text[b:]
+    assert "∇_{b₁} C = Σᵢ cᵢ (W₃ diag(pos(z₂)) W₂ diag(pos(z₁)))ᵀ" in biases and "∇_{W₁} C" not in biases
+    assert "∇_{W₁} C = Σᵢ cᵢ diag(pos(z₁)) W₂ᵀ diag(pos(z₂)) W₃ᵀ xᵀ" in weights and "∇_{b₁} C =" not in weights.split("Other")[0]
+    assert "4. Unrolled" not in text  # a part quoted as an answer loses the derivation's numbering
