@@ -19,11 +19,11 @@ import sys
 from autograd.errors import ChainruleError
 from autograd.expression import ExpressionError
 from autograd import __version__
-from homework.commands import check, doctor, explain, problems, solve
+from homework.commands import check, doctor, explain, problems, sheet, solve
 from homework.commands.options import UsageError
 from homework.errors import ProblemError
 
-COMMANDS = {"solve": solve, "explain": explain, "problems": problems, "doctor": doctor, "check": check}
+COMMANDS = {"solve": solve, "explain": explain, "problems": problems, "doctor": doctor, "check": check, "sheet": sheet}
 
 
 def parser() -> argparse.ArgumentParser:
