@@ -25,7 +25,7 @@ PROBLEMS = ("seed000", "seed001", "seed002", "seed003")
 def test_the_exercise_asks_every_question_and_gives_no_answer():
     key = key_of("seed002")
     sheet = exercise(key, "markdown")
-    assert "## Question 2.8: Finally, what is dℓ/dW¹₂₁?\n\n- dℓ/dW¹₂₁ = ________" in sheet
+    assert "## Question 2.8: Finally, what is dℓ/dW¹₂₁?\n\n- dℓ/dW¹₂₁ = ____________" in sheet
     assert "## Question 1.1: Draw what our neural network will look like.\n\n- (draw it here)" in sheet
     assert "W^{1} = \\begin{bmatrix} -1 & 2 \\\\ -2 & 1 \\\\ 1 & 4 \\end{bmatrix}" in sheet  # what it is given
     answers = [format_number(e.value, 4) for e in key.entries if abs(e.value) > 0.01]
@@ -35,7 +35,7 @@ def test_the_exercise_asks_every_question_and_gives_no_answer():
 
 def test_without_questions_the_exercise_asks_for_the_whole_solution():
     sheet = exercise(key_of("seed001"), "markdown")
-    for line in ("- h₃ = ________", "- dℓ/dz⁽¹⁾₁ = ________", "- dℓ/d(W₁)₂₃ = ________", "- (b₂)₂ (new) = ________"):
+    for line in ("- h₃ = ____________", "- dℓ/dz⁽¹⁾₁ = ____________", "- dℓ/d(W₁)₂₃ = ____________", "- (b₂)₂ (new) = ____________"):
         assert line in sheet
 
 

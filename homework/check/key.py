@@ -72,7 +72,9 @@ class Key:
         return ""
 
     def number(self, x: float) -> str:
-        return notation.format_number(float(x), self.digits) if math.isfinite(x) else str(x)
+        """A number as a report or a key writes it: to the problem's digits, and without the last bits
+        of floating point (0.35000000000000003 is the 0.35 a student writes)."""
+        return notation.format_number(float(format(x, ".12g")), self.digits) if math.isfinite(x) else str(x)
 
     def replay(self, how: str, mode: str, digits: int):
         """The derivation with every step rounded (``how="round"``) or truncated (``"truncate"``) to

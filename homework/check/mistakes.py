@@ -116,6 +116,13 @@ class _Context:
             yield ("pre-activation for activation", f"{sigma}′ taken at the activation {self.name(kc)} = {n(h)} "
                                                     f"instead of the pre-activation {self.name(kp)}: "
                                                     f"{sigma}′({n(h)}) = {n(at)} for {prime} = {n(f)}", at)
+            swapped = list(self.w.values)
+            swapped[kc] = self.w.values[kp]  # σ′ = β(1 − β) worked with α in β's place
+            put = self.plan.factors_of(kc, swapped).get(kp, f) if not self.plan.regions[kc][0] else f
+            if put != f:
+                yield ("pre-activation for activation", f"the pre-activation {self.name(kp)} = {n(self.w.values[kp])} "
+                                                        f"put for the activation {self.name(kc)} in the formula of "
+                                                        f"{prime}: {n(put)} for {n(f)}", put)
         elif id(p) in wiring.place and id(c) in wiring.units:
             x = wiring.input_of(c, p)
             z = wiring.pre_of.get(id(x)) if x is not None else None

@@ -10,12 +10,12 @@ from autograd.derive.model import Heading, Items, Prose
 from autograd.render import latex, markdown
 from homework.report import parts as solution_parts
 
-BLANK = "________"
+BLANK = "____________"
 FORMATS = ("markdown", "latex")
 # Questions whose answer is not a number to fill in: what to leave room for instead.
-_ROOM = {"diagram": "(draw it here)", "shapes": "shapes: ________", "classify": "class: ________",
-         "augmented": "[1; …] = ________", "closed_forms": "(write the formulas)", "layers": "(write the derivation)",
-         "identity": "(show the identity)"}
+_ROOM = {"diagram": "(draw it here)", "shapes": f"shapes: {BLANK}", "classify": f"class: {BLANK}",
+         "augmented": f"with the 1 in front: {BLANK}", "closed_forms": "(write the formulas)",
+         "layers": "(write the derivation)", "identity": "(show the identity)"}
 
 
 def exercise_parts(key, subtitle: str = "") -> list:
