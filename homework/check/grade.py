@@ -183,8 +183,10 @@ class _Ways:
         self._own: dict = {}
 
     def precisions(self, w) -> list[tuple[str, int]]:
+        """The precisions to round at: the answer's own and the student's habits, none coarser than 2
+        significant digits or 1 decimal (every step rounded to whole numbers is not a way of working)."""
         found = [("sig", w.digits), ("dec", w.decimals), *self.habits]
-        return [p for p in dict.fromkeys(found) if p[1] >= (1 if p[0] == "sig" else 0)]
+        return [p for p in dict.fromkeys(found) if p[1] >= (2 if p[0] == "sig" else 1)]
 
     def own(self, how: str, mode: str, digits: int):
         at = (how, mode, digits)

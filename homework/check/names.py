@@ -20,6 +20,7 @@ _HAT = re.compile(r"([A-Za-z])hat\b|\bhat([A-Za-z])")
 # what each section holds, for a name given in the wrong one
 _HOLDS = {VALUES: "forward values and the loss", LOCAL: "local factors ∂a/∂b",
           GRADIENTS: "gradients dℓ/d(name)", UPDATED: "parameters after the gradient step"}
+_NOUN = {VALUES: "value", LOCAL: "local factor", GRADIENTS: "gradient", UPDATED: "parameter"}
 
 
 class UnknownName(ValueError):
@@ -68,12 +69,14 @@ class Lookup:
         found = self._match(section, text)
         if found is not None:
             return found
+        if section == VALUES and self._match(GRADIENTS, text) is not None and self._match(UPDATED, text) is not None:
+            raise UnknownName(f"{key!r} is given, not computed: its gradient goes in [gradients], its new value "
+                              f"in [updated]")
         for other in SECTIONS:
             if other != section and other != LOCAL and self._match(other, text) is not None:
                 raise UnknownName(f"{key!r} is not among the {_HOLDS[section]} of [{section}]; "
-                                  f"it goes in [{other}] ({_HOLDS[other]})" + self._given_hint(section, text))
-        raise UnknownName(f"no {_HOLDS[section].split(' ')[0].rstrip('s')} named {key!r} in [{section}]"
-                          + self._closest(section, text))
+                                  f"it goes in [{other}] ({_HOLDS[other]})")
+        raise UnknownName(f"no {_NOUN[section]} named {key!r} in [{section}]" + self._closest(section, text))
 
     def _match(self, section: str, text: str):
         for table in (self.scalars[section], self.arrays[section]):
@@ -131,8 +134,3 @@ class Lookup:
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
         return f"{hint} The names here are {shown} (chainrule check --template lists them all)"
-
-    def _given_hint(self, section: str, text: str) -> str:
-        if section == VALUES and self._match(GRADIENTS, text) is not None and self._match(UPDATED, text) is not None:
-            return "; it is given, not computed: its gradient goes in [gradients], its new value in [updated]"
-        return ""

@@ -5,6 +5,7 @@ right numbers, at the problem's digits), which `chainrule check` reads back.
 
 from __future__ import annotations
 
+from autograd import notation
 from homework.check.plan import GRADIENTS, LOCAL, SECTIONS, UPDATED, VALUES
 
 _ABOUT = {VALUES: "forward values and the loss", LOCAL: "local factors ∂a/∂b between a node and one it uses",
@@ -23,8 +24,11 @@ def answers_file(key, filled: bool = False, command: str = "chainrule check PROB
     else:
         lines += ["# Write your numbers in place of \"\", as you worked them out (-0.0925): each is judged at",
                   "# the digits you write. Leave \"\" where you have no answer. Then run:",
-                  f"#   {command}",
-                  "# Names are as the solution prints them; W^1_{21}, W1_21 and alpha^1_1 work too."]
+                  f"#   {command}"]
+        sample = next((e.name for e in key.entries if e.section == GRADIENTS and not e.node.parents), "")
+        if sample:
+            lines.append(f"# Names are as the solution prints them; a problem file's spelling works too "
+                         f"({notation.to_latex(sample)} for {sample}).")
     for section in SECTIONS:
         body: list[str] = []
         seen: set[int] = set()

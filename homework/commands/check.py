@@ -90,5 +90,6 @@ def run(args) -> int:
     sys.stdout.write(shown.render(args.format))
     if args.csv:
         Path(args.csv).write_text(summary.to_csv(), encoding="utf-8")
-        print(f"wrote {args.csv}", file=sys.stderr)
+        if not getattr(args, "quiet", False):
+            print(f"wrote {args.csv}", file=sys.stderr)
     return summary.exit_status
