@@ -203,13 +203,13 @@ def _gradient(c: _Context) -> list:
             out.append(Diagnosis(kind, f"{text}, which gives {c.n(c.through({edge: x}))}", c.through({edge: x})))
     if len(paths) > 1:
         for top, path in paths:
-            nodes = [kc for kc, _ in path] + [top]
+            nodes = list(dict.fromkeys([kc for kc, _ in path] + [top]))
             apart = [c.name(j) for j in nodes if not all(j in [kc for kc, _ in q] + [t] for t, q in paths)]
             alone = c.through({}, [(top, path)])
             out.append(Diagnosis("one path only", f"only one of the {len(paths)} paths summed, the one through "
                                                   f"{', '.join(apart[:2]) or c.name(top)} ({c.n(alone)})", alone))
     consumers = c.plan.consumers.get(k, [])
-    if len(consumers) > 1 and k not in c.plan.shortcuts:
+    if len(paths) > len(consumers) > 1 and k not in c.plan.shortcuts:  # else each term is one of the paths
         for kc in consumers:
             term = c.w.grads.get(kc, 1.0) * c.w.factors[kc, k]
             out.append(Diagnosis("one path only", f"only the term through {c.name(kc)} of the sum over the "
