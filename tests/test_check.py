@@ -233,3 +233,30 @@ def test_indices_typed_apart_are_read_wherever_names_are_read():
     solution = loads(text).solve()
     assert [w.label for w in solution.wrt] == ["W²₁₁", "W¹₂₁"]
     assert solution.net.parameter("W^1_{2,1}") is solution.wrt[1]
+
+
+@pytest.mark.parametrize("problem", ["seed000", "seed001", "seed002", "seed003"])
+def test_the_key_states_the_numbers_the_engine_and_the_derivations_state(problem):
+    from autograd import explain
+    from homework.report import fused_output_errors
+
+    key = key_of(problem)
+    solution = key.solution
+    new = {id(p): after for p, _, _, after in solution.updates}
+    for e in key.entries:
+        if e.section == "values":
+            assert e.value == pytest.approx(e.node.data, abs=1e-12)
+        elif e.section == "gradients":
+            assert e.value == pytest.approx(e.node.grad if key.plan.on_loss[key.plan.index[id(e.node)]] else 0.0,
+                                            rel=1e-9, abs=1e-12)
+        elif e.section == "updated":
+            assert e.value == pytest.approx(new[id(e.node)], abs=1e-12)
+    shown = {e.symbol: e.value for e in key.entries if e.section in ("local", "gradients", "values")}
+    for w in solution.wrt:  # every number the factored derivation states is the key's
+        compared = 0
+        for q in explain(solution.loss, w, shortcuts=fused_output_errors(solution)).quantities:
+            name = "d" + q.symbol.text[1:].replace("/∂", "/d", 1) if q.kind == "upstream" else q.symbol.text
+            assert name in shown, name
+            assert shown[name] == pytest.approx(q.exact, rel=1e-9, abs=1e-12), name
+            compared += 1
+        assert compared >= 5
