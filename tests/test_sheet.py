@@ -4,6 +4,7 @@ from each other — written to folders a student's answers are checked against."
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 
@@ -33,8 +34,9 @@ def test_the_exercise_asks_every_question_and_gives_no_answer():
     assert exercise(key, "latex").startswith("\\documentclass")
 
 
-def test_without_questions_the_exercise_asks_for_the_whole_solution():
-    sheet = exercise(key_of("seed001"), "markdown")
+def test_without_questions_for_numbers_the_exercise_asks_for_the_whole_solution():
+    unasked = dataclasses.replace(load("seed001"), questions=[])
+    sheet = exercise(Key(unasked.solve()), "markdown")
     for line in ("- h₃ = ____________", "- dℓ/dz⁽¹⁾₁ = ____________", "- dℓ/d(W₁)₂₃ = ____________", "- (b₂)₂ (new) = ____________"):
         assert line in sheet
 

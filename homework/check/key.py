@@ -162,41 +162,60 @@ def _flat(xs):
 
 
 def _asked(key: Key, problem) -> list:
-    """What each question of the sheet asks for, in its order; without questions, every forward
-    value, error term, parameter gradient and new parameter."""
-    if not problem.questions:
-        return _default_asked(key.plan)
-    plan, lookup, solution = key.plan, key.lookup, key.solution
+    """What each question of the sheet asks for, in its order; when no question asks for a number
+    (a sheet of identities or closed forms only), every forward value, error term, parameter
+    gradient and new parameter."""
+    groups = []
+    for q in problem.questions:
+        found = _numbers_asked(key, q)
+        if found:
+            groups.append((q.label, q.text, found))
+    return groups or _default_asked(key.plan)
+
+
+def _numbers_asked(key: Key, q) -> list:
+    """The entries one question asks for (see `homework.questions.ASKS`); [] for a drawing, a shape,
+    a class, a formula."""
+    plan, solution = key.plan, key.solution
     by_name = {(e.section, e.name): e.index for e in plan.entries}
 
     def named(section: str, names) -> list:
         return [by_name[section, notation.to_text(n)] for n in names if (section, notation.to_text(n)) in by_name]
 
-    pre = [z for run in solution.runs for layer in run.pre for z in layer]
-    params = [p for p in solution.net.parameters()]
-    groups = []
-    for q in problem.questions:
-        found: list = []
-        if q.ask == "values":
-            found = named(VALUES, q.of)
-        elif q.ask == "loss":
-            found = named(VALUES, [solution.loss.label])
-        elif q.ask == "forward":
-            found = [e.index for e in plan.entries if e.section == VALUES]
-        elif q.ask == "local":
-            pair = (notation.to_text(q.of[0]), notation.to_text(q.wrt[0]))
-            found = [lookup.pairs[pair]] if pair in lookup.pairs else []
-        elif q.ask == "derivative":
-            found = named(GRADIENTS, q.wrt)
-        elif q.ask == "deltas":
-            found = named(GRADIENTS, [z.label for z in pre])
-        elif q.ask == "gradients":
-            found = named(GRADIENTS, [p.label for p in params])
-        elif q.ask == "update":
-            found = named(UPDATED, q.of or [p.label for p in params])
-        if found:
-            groups.append((q.label, q.text, found))
-    return groups
+    layers = solution.net.layers
+    weights = [[w.label for row in layer.W for w in row] for layer in layers]
+    biases = [[b.label for b in layer.b or ()] + ([w.label for w in layer.W[0]] if layer.bias_row else [])
+              for layer in layers]
+    pre = [z.label for run in solution.runs for layer in run.pre for z in layer]
+    params = [p.label for p in solution.net.parameters()]
+    if q.ask == "values":
+        return named(VALUES, q.of)
+    if q.ask == "loss":
+        return named(VALUES, [solution.loss.label])
+    if q.ask == "forward":
+        return [e.index for e in plan.entries if e.section == VALUES]
+    if q.ask == "local":
+        pair = (notation.to_text(q.of[0]), notation.to_text(q.wrt[0]))
+        return [key.lookup.pairs[pair]] if pair in key.lookup.pairs else []
+    if q.ask == "derivative":
+        return named(GRADIENTS, q.wrt)
+    if q.ask == "deltas":
+        return named(GRADIENTS, pre)
+    if q.ask == "gradients":
+        return named(GRADIENTS, params)
+    if q.ask == "layers":
+        return named(GRADIENTS, pre + params)
+    if q.ask == "closed_forms":
+        which = getattr(q, "which", "")
+        chosen = [n for l in range(len(layers)) for n in (biases[l] if which == "biases" else weights[l]
+                                                          if which == "weights" else weights[l] + biases[l])]
+        return named(GRADIENTS, list(dict.fromkeys(chosen)))
+    if q.ask == "identity" and len(layers) >= 2:  # seed 000's: ∂φ₂/∂W⁽²⁾, β₁ = ∂l/∂a⁽¹⁾, ∂φ₁/∂W⁽¹⁾
+        hidden = [h.label for run in solution.runs for h in run.post[-2]]
+        return named(GRADIENTS, {"a": weights[-1], "b": hidden, "c": weights[-2]}.get(q.which, []))
+    if q.ask == "update":
+        return named(UPDATED, q.of or params)
+    return []
 
 
 def _default_asked(plan: Plan) -> list:
