@@ -2,12 +2,16 @@
 
 A name can be typed the LaTeX way (``W^1_{21}``, ``\\alpha^2``, ``\\hat{y}``, ``\\ell``), in a short
 ASCII convention (``W1_21`` means W¹₂₁: letters, a superscript, an underscore, a subscript; ``x1``
-means x₁; ``alpha2`` means α₂; ``y_hat`` means ŷ), or already in Unicode (``W¹₂₁``). `to_text` gives
+means x₁; ``alpha2`` means α₂; ``y_hat`` means ŷ), or already in Unicode (``W¹₂₁``). Indices may be
+typed apart with a comma: ``W^1_{2,1}`` and ``W1_2,1`` are W¹₂₁, and where an index has two digits the
+comma stays, as a big matrix's names keep it (``W^1_{12,3}`` is W¹₁₂,₃). `to_text` gives
 the Unicode form printouts and drawings show; `to_latex` the LaTeX form (``W^{1}_{21}``); both
 accept any of the three spellings, so ``to_text(to_latex(n)) == to_text(n)``.
 
 >>> to_text("W^1_{21}"), to_text("W1_21"), to_text("\\\\hat{y}"), to_text("alpha^2")
 ('W¹₂₁', 'W¹₂₁', 'ŷ', 'α²')
+>>> to_text("W^1_{2,1}"), to_text("W1_2,1"), to_text("W^2_{12,3}")
+('W¹₂₁', 'W¹₂₁', 'W²₁₂,₃')
 >>> to_latex("W¹₂₁"), to_latex("ŷ"), to_latex("β^1_1")
 ('W^{1}_{21}', '\\\\hat{y}', '\\\\beta^{1}_{1}')
 """
@@ -43,7 +47,8 @@ _GREEK_WORD = re.compile(r"\\?(?<![A-Za-z])(" + "|".join(sorted(GREEK, key=len, 
 _ACCENT = re.compile(r"\\?(hat|bar|tilde|dot)\s*(?:\{([^{}]+)\}|\s([A-Za-z]))")
 _SUFFIX_ACCENT = re.compile(r"^([A-Za-z])_(hat|bar|tilde)$")
 _SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\\?[A-Za-z]+|[0-9]+|.))")
-_SHORT_SUP_SUB = re.compile(r"^([A-Za-z]+|[α-ωΑ-Ωℓ])(\d+)_(\w+)$")
+_SHORT_SUP_SUB = re.compile(r"^([A-Za-z]+|[α-ωΑ-Ωℓ])(\d+)_(\w+(?:,\d+)*)$")
+_DIGITS_APART = re.compile(r"^\d+(?:,\d+)+$")  # indices typed apart: 2,1 or 12,3
 _WRAPPER = re.compile(r"\\(?:mathrm|text|operatorname|mathit|boldsymbol|mathbf)\{([^{}]*)\}")
 _SHORT_SUB = re.compile(r"^([A-Za-z]|[α-ωΑ-Ωℓ])(\d+)$")
 
@@ -66,8 +71,9 @@ def to_text(name: str) -> str:
     s = _GREEK_WORD.sub(lambda m: GREEK[m.group(1)], s)
     m = _SHORT_SUP_SUB.match(s)
     if m:  # W1_21 -> W¹₂₁
-        sup, sub = _script(m.group(2), SUPERSCRIPT), _script(m.group(3), SUBSCRIPT)
-        if sup and sub:
+        sup, sub = _script(m.group(2), SUPERSCRIPT), _script(_indices(m.group(3)), SUBSCRIPT)
+        if sup and (sub or _DIGITS_APART.match(m.group(3))):
+            sub = sub or ",".join(_script(p, SUBSCRIPT) or p for p in m.group(3).split(","))
             return f"{m.group(1)}{sup}{sub}"
     m = _SHORT_SUB.match(s)
     if m:  # x1 -> x₁, α2 -> α₂
@@ -75,10 +81,21 @@ def to_text(name: str) -> str:
     return unicodedata.normalize("NFC", _SCRIPT.sub(_to_script, s))  # ŷ as one character where one exists
 
 
+def _indices(body: str) -> str:
+    """Indices typed apart with commas, as a name shows them: single digits run together (2,1 -> 21),
+    and the commas stay where an index has two digits (12,3), as `nn.naming` writes a big matrix's."""
+    if not _DIGITS_APART.match(body):
+        return body
+    parts = body.split(",")
+    return "".join(parts) if all(len(p) == 1 for p in parts) else body
+
+
 def _to_script(m: re.Match) -> str:
-    body = m.group(2) if m.group(2) is not None else m.group(3)
+    body = _indices(m.group(2) if m.group(2) is not None else m.group(3))
     body = _GREEK_WORD.sub(lambda g: GREEK[g.group(1)], body)
-    converted = _script(body, SUPERSCRIPT if m.group(1) == "^" else SUBSCRIPT)
+    table = SUPERSCRIPT if m.group(1) == "^" else SUBSCRIPT
+    converted = (",".join(_script(p, table) or p for p in body.split(",")) if _DIGITS_APART.match(body)
+                 else _script(body, table))
     if converted is not None:
         return converted
     return f"{m.group(1)}{{{body}}}" if len(body) > 1 else f"{m.group(1)}{body}"

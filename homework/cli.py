@@ -29,12 +29,12 @@ import unicodedata
 from autograd.errors import ChainruleError
 from autograd.expression import ExpressionError
 from autograd import __version__
-from homework.commands import doctor, explain, problems, solve
+from homework.commands import check, doctor, explain, problems, sheet, solve
 from homework.commands.options import UsageError
 from homework.errors import ProblemError
 from homework.output import OutputError, describe_os_error
 
-COMMANDS = {"solve": solve, "explain": explain, "problems": problems, "doctor": doctor}
+COMMANDS = {"solve": solve, "explain": explain, "problems": problems, "doctor": doctor, "check": check, "sheet": sheet}
 
 OK, WRONG_ANSWERS, BAD_INPUT, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
 DEBUG_VARIABLE = "CHAINRULE_DEBUG"
