@@ -20,7 +20,7 @@ from homework import load
 
 PROBLEM = Path(__file__).with_suffix(".toml")
 
-# What the sheet prints (it rounds as it goes, and once writes 1.64 for 1.164).
+# What the sheet prints (it truncates as it goes — H₁ = 2.325 for 2.3257 — and once writes 1.64 for 1.164).
 SHEET = {"Z₁": [1.35, 0.35, 0.6], "H": [2.325, 0.692, 1.164], "Z₂": [-0.3927, 0.8832], "ŷ": [0.2181, 0.7819]}
 
 
