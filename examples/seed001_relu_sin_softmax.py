@@ -3,7 +3,7 @@
 The network is read from seed001_relu_sin_softmax.toml: z⁽¹⁾ = W₁x + b₁, h = ReLU(z⁽¹⁾) + sin(z⁽¹⁾),
 z⁽²⁾ = W₂h + b₂, ŷ = softmax(z⁽²⁾), Loss = −Σ yᵢ log ŷᵢ. The sheet gives no target: y = (0, 1) here.
 The engine's gradients are checked against the sheet's matrix formulas written in numpy
-(δ₂ = ŷ − y, ∂L/∂W₂ = δ₂hᵀ, δ₁ = W₂ᵀδ₂ ⊙ f′(z⁽¹⁾), ∂L/∂W₁ = δ₁xᵀ), and the sheet's own rounded
+(δ₂ = ŷ − y, ∂L/∂W₂ = δ₂hᵀ, δ₁ = W₂ᵀδ₂ ⊙ f′(z⁽¹⁾), ∂L/∂W₁ = δ₁xᵀ), and the sheet's own truncated
 numbers are set beside the exact ones.
 
     python examples/seed001_relu_sin_softmax.py

@@ -91,3 +91,6 @@ def test_the_tutorial_runs_without_an_error(tmp_path):
     assert r"\odot" in output_of(layers)["text/markdown"]
     check = "gradcheck(lambda x, y: (x * y).tanh() + x ** 2, [0.5, -1.5])"
     assert "all gradients agree" in output_of(check)["text/markdown"]
+    answers = 'check(load("seed002"), {"gradients": {"W^1_{21}": 0.0925}, "updated": {"W^1_{21}": -2.185}})'
+    report = output_of(answers)["text/markdown"]
+    assert "sign flipped" in report and "follows from your earlier value" in report
