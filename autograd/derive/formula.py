@@ -128,6 +128,11 @@ def fill(make, args: Sequence, out: Formula | None, latex: bool, names: Sequence
     if names is None:
         names = placeholders(args)
     template = make(names, f"\x00{n}\x01" if out is not None else "")
+    whole = _SENTINEL.fullmatch(template)
+    if whole:  # the template is one operand (a linear node's ∂/∂wᵢ = xᵢ): nothing around it to bind
+        i = int(whole.group(1))
+        e = args[i] if i < n else out
+        return e.latex if latex else e.text
 
     def substitute(m: re.Match) -> str:
         i = int(m.group(1))

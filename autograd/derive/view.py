@@ -60,6 +60,7 @@ class GraphView:
         self._names: dict[int, Formula] = {}
         self._args: dict[int, tuple[list, list[int]]] = {}
         self._filled: dict[int, list] = {}
+        self._numbers: dict[float, Formula] = {}
         self._numbers_view: GraphView | None = None
         self._rounded: dict[int, tuple[float, tuple[float, ...]]] | None = None
         # how many unnamed operations deep each node's expression would nest
@@ -157,7 +158,12 @@ class GraphView:
         return from_text(text, latex)
 
     def number(self, x: float) -> Formula:
-        return number(x, self.digits, self.mode, ascii_minus=True)
+        """``x`` as a result is shown (made once per distinct number: a trace shows each node's
+        upstream gradient once per argument)."""
+        shown = self._numbers.get(x)
+        if shown is None:
+            shown = self._numbers[x] = number(x, self.digits, self.mode, ascii_minus=True)
+        return shown
 
     def round(self, x: float) -> float:
         return notation.round_number(x, self.digits, self.mode) if math.isfinite(x) else x

@@ -72,6 +72,7 @@ class NodeNames:
         self.digits = digits
         self.name: dict[int, str] = {}
         self.short: set[int] = set()  # nodes shown by a made-up name, which their box then displays
+        self._arguments: dict[int, list[str]] = {}
         for i, v in enumerate(order):
             if v.label:
                 text = display(v.label)
@@ -102,7 +103,14 @@ class NodeNames:
         return f"({text})" if _needs_parentheses(text, binds) else text
 
     def arguments(self, v: Value) -> list[str]:
-        """Names of every argument of ``v``'s operation, constants included, as the rule expects."""
+        """Names of every argument of ``v``'s operation, constants included, as the rule expects
+        (made once per node: a unit's node is asked for each of its many partials)."""
+        made = self._arguments.get(id(v))
+        if made is None:
+            made = self._arguments[id(v)] = self._make_arguments(v)
+        return made
+
+    def _make_arguments(self, v: Value) -> list[str]:
         places = _PLACES.get(v.op)
         parents = iter(v.parents)
         out = []
