@@ -33,7 +33,7 @@ def topological_order(root: Value) -> list[Value]:
     it is pushed, so a node reached twice before its first expansion is still placed after all of its
     inputs (``c = x*x; c + c*c``). The non-leaves come in the order `backward` processes them (in
     reverse); leaves are placed where the walk first reaches them. The walk marks nodes in place
-    (a private slot), so one graph must not be walked by two threads at the same moment.
+    (a private slot) under the engine's lock, so threads take turns.
     """
     with _walk_lock:
         return _walk(root)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import numbers
-import contextlib
+import threading
 from operator import attrgetter
 from operator import mul as _mul
 
@@ -64,11 +64,19 @@ def _describe(x: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _too_large(x: object, what: str) -> ValueError:
+    digits = int(abs(int(x)).bit_length() * 0.30103) + 1 if isinstance(x, numbers.Integral) else None
+    size = f"an integer of about {digits} digits" if digits else _describe(x)
+    return ValueError(f"{what} is too large for a float: {size} is beyond float64's range (about ±1.8e308); "
+                      f"scale it down, or compute with logarithms")
+
+
 def as_float(x: object, what: str = "value") -> float:
     """Coerce a user's number to a finite Python float, or raise a TypeError/ValueError that says why.
 
     Accepts int, float, fractions and numpy scalars (also 0-d arrays). Rejects bool (almost always a
-    slip: write 1.0 or 0.0), complex, str, None and containers, and non-finite numbers.
+    slip: write 1.0 or 0.0), complex, str, None and containers, non-finite numbers, and numbers too
+    large for a float (a 400-digit integer).
 
     >>> as_float(3), as_float(0.5)
     (3.0, 0.5)
@@ -77,11 +85,16 @@ def as_float(x: object, what: str = "value") -> float:
     if cls is float:
         f = x
     elif cls is int:
+        if not -_INT_LIMIT <= x <= _INT_LIMIT:
+            raise _too_large(x, what)
         f = float(x)
     elif isinstance(x, bool):
         raise TypeError(f"{what} must be a real number, got the bool {x!r}; write 1.0 or 0.0 if you mean a number")
     elif isinstance(x, numbers.Real):
-        f = float(x)
+        try:
+            f = float(x)
+        except OverflowError:
+            raise _too_large(x, what) from None
     elif getattr(x, "shape", None) == () and hasattr(x, "dtype") and x.dtype.kind in "iuf":
         f = float(x)  # a 0-d numpy array
     else:
@@ -116,6 +129,9 @@ class Value:
         partials (tuple[float, ...]): ∂self/∂parents[i], parallel to ``parents``.
         consts (tuple | None): for an operation with constant arguments, every argument in order
             with None where a parent stands, e.g. ``(3.0, None)`` for ``3 − x``; else None.
+
+    For code written for micrograd: ``_prev`` (the parents), ``_op`` (the operation's symbol, '' for
+    a leaf) and ``item()`` (the number) read the same node.
     """
 
     # Nine slots, no __dict__ and no __weakref__: 104 bytes a node, plus 24 for its float.
@@ -176,6 +192,20 @@ class Value:
         if b is _NARY:
             return self._db
         return None
+
+    @property
+    def _prev(self) -> tuple:
+        """micrograd's name for the parents (there a set; here the ordered tuple ``parents``)."""
+        return self.parents
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for the operation: its symbol ('+', '×', 'relu', ...), '' for a leaf."""
+        return ops.RULES[self.op].symbol if self.op else ""
+
+    def item(self) -> float:
+        """The number, as ``tensor.item()`` gives it (the same as ``data``)."""
+        return self.data
 
     def __repr__(self) -> str:
         name = f", label={self.label!r}" if self.label else ""
@@ -362,9 +392,11 @@ class Value:
         Semantics (as in PyTorch): ``self.grad`` is seeded with ``grad``; the grads of the non-leaf
         nodes of this graph are recomputed from zero; the grads of leaves are *added to*, so calling
         ``backward`` twice gives exactly twice the leaf gradients. Call `zero_grad` (or an optimizer's
-        ``zero_grad``) between steps. The traversal is iterative: any depth works.
+        ``zero_grad``) between steps. The traversal is iterative: any depth works. Calls from several
+        threads at once are safe: they take turns (see `backward`).
 
         Raises:
+            ValueError: ``grad`` is NaN or infinite (or not a number: TypeError).
             NonFiniteError: a gradient overflowed to infinity or became NaN; names the first node.
         """
         backward(self, grad)
@@ -564,9 +596,11 @@ def _apply_n(rule: ops.Rule, args: tuple) -> Value:
 # ---------------------------------------------------------------------------------------------
 # The chain rule.
 
-# Walks mark nodes in place (the ``_mark`` slot): one graph must not be walked by two threads at
-# the same moment.
-_walk_lock = contextlib.nullcontext()
+# Walks mark nodes in place (the ``_mark`` slot), and backward adds into shared grads: two threads
+# walking one graph at the same moment would corrupt each other's marks and sums. Every walk and
+# every backward pass holds this lock, so concurrent calls take turns and each one is exact (leaf
+# gradients then add up as if the calls had been made one after the other).
+_walk_lock = threading.RLock()
 
 
 def _backward_order(root: Value) -> tuple[list[Value], list[Value]]:
@@ -578,6 +612,7 @@ def _backward_order(root: Value) -> tuple[list[Value], list[Value]]:
     reached twice before its first expansion is therefore still placed after all of its inputs
     (``c = x*x; c + c*c``). Leaves are never pushed: they are listed when first seen. The marks
     are two objects made for this walk, so marks left by earlier walks never match.
+    Callers hold `_walk_lock`.
     """
     inner: list[Value] = []
     leaves: list[Value] = []
@@ -638,12 +673,18 @@ def backward(root: Value, grad: float = 1.0) -> list[Value]:
     The one place the chain rule is applied: for each node, in reverse topological order, its grad
     (∂root/∂node, complete by then) times each local partial is added into the parent's grad.
 
+    Thread safety: backward holds a lock for the whole pass, so calls from several threads on one
+    graph (or on graphs that share leaves) run one after the other and each is exact.
+
     Returns:
         The topological order used (the leaves, then the other nodes), so callers can reuse it.
 
     Raises:
+        ValueError: the seed ``grad`` is NaN or infinite. TypeError: it is not a number.
         NonFiniteError: a gradient overflowed to infinity or became NaN; names the first node.
     """
+    if grad.__class__ is not float or not -_INF < grad < _INF:
+        grad = as_float(grad, "the seed of backward(grad)")
     with _walk_lock:
         if root._a is None:  # a leaf: its gradient with respect to itself, accumulated
             root.grad += grad

@@ -4,7 +4,7 @@ For every inlined case the node made by the operator must equal, field by field,
 the generic path from the rule in ops.py (`_apply1`, `_apply2`, `_apply_n`): the forward value, the
 partials, the parents, the constants, the rule name and so every formula text a printout shows.
 Inputs are seeded; the cases where an operator must leave its fast path (a domain error, overflow,
-NaN constants, numpy arrays, subclasses) are checked to behave as the generic path.
+NaN constants, huge integers, numpy arrays, subclasses) are checked to behave as the generic path.
 """
 
 import math
@@ -138,6 +138,14 @@ def test_non_finite_constants_are_refused_by_every_operator(bad):
     for make in (lambda: x + bad, lambda: bad + x, lambda: x - bad, lambda: bad - x, lambda: x * bad,
                  lambda: bad * x, lambda: x / bad, lambda: x ** bad):
         with pytest.raises(ValueError, match="finite"):
+            make()
+
+
+def test_huge_integers_are_refused_clearly_by_every_operator():
+    x, huge = Value(1.5), 10 ** 400
+    for make in (lambda: x + huge, lambda: huge + x, lambda: x - huge, lambda: huge - x, lambda: x * huge,
+                 lambda: huge * x, lambda: x / huge, lambda: x ** huge, lambda: Value(huge)):
+        with pytest.raises(ValueError, match="too large for a float"):
             make()
 
 
