@@ -29,10 +29,10 @@ any number (Σ, linear)      (parents)   `_NARY`     (partials)       ``consts``
 
 Readers never see this: ``parents``, ``partials`` and ``consts`` are properties that give ordered
 tuples. The rule table (ops.py) defines every operation; `_apply1`, `_apply2` and `_apply_n` apply
-any rule. The operators micrograd-style code uses most (+, −, ·, /, ** with a constant, neg, relu) compute
-the same rule's formulas inline instead, skipping three Python calls per operation; anything out of
-the ordinary (a domain error, a numpy array, a Value subclass) goes through the generic path, and
-tests/test_engine_fastpaths.py checks every inlined case against the rule table.
+any rule. The operations used most (+, −, ·, /, ** with a constant, neg, relu, and `linear` over
+Values) compute their rule's formulas inline instead, skipping three Python calls each; anything
+out of the ordinary (a domain error, a numpy array, a Value subclass) goes through the generic
+path, and tests/test_engine_fastpaths.py checks every inlined case against the rule table.
 
 The chain rule lives here too, in `backward`, so that ``Value.backward`` needs no import of
 graph.py (which builds the other walks on this module and imports it, never the reverse).
@@ -109,6 +109,7 @@ def as_float(x: object, what: str = "value") -> float:
 _new = object.__new__
 _M = ops.SCALAR  # the math namespace of the scalar engine
 _pow = math.pow
+_plain_sum = ops.plain_sum
 _ADD, _SUB, _MUL, _DIV, _POW = ops.ADD, ops.SUB, ops.MUL, ops.DIV, ops.POW
 
 
@@ -425,7 +426,7 @@ def linear(weights, inputs, bias=None, label: str = "") -> Value:
     wd = [w.data for w in weights if w.__class__ is Value]
     xd = [x.data for x in inputs if x.__class__ is Value]
     if n and len(wd) == n == len(xd) and label.__class__ is str:
-        out = sum(map(_mul, wd, xd))
+        out = _plain_sum(map(_mul, wd, xd))
         if bias is None:
             parents = weights + inputs
         elif bias.__class__ is Value:
