@@ -215,20 +215,22 @@ class Value:
     # Arithmetic. The common cases build the node inline (see the module docstring): a Value with a
     # Value, or with a float or int constant, whose result is finite. Everything else, errors
     # included, goes through the rule table by `_apply2`. Reflected forms put the constant first.
+    # ``out - out == 0.0`` holds exactly when out is finite (inf − inf and NaN − NaN are NaN); a
+    # NaN or infinite constant makes the result of +, − and · non-finite too, so it is caught there.
 
     def __add__(self, other):
         cls = other.__class__
         if cls is Value:
             out = self.data + other.data
-            if out - out == 0.0:  # finite (inf − inf and NaN − NaN are NaN)
+            if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
                 v._a = self; v._b = other; v._da = 1.0; v._db = 1.0; v._mark = None  # noqa: E702
                 return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             out = self.data + c
-            if out - out == 0.0 and c - c == 0.0:
+            if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
                 v._a = self; v._b = None; v._da = 1.0; v._db = c; v._mark = None  # noqa: E702
@@ -238,9 +240,9 @@ class Value:
     def __radd__(self, other):
         cls = other.__class__
         if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             out = c + self.data
-            if out - out == 0.0 and c - c == 0.0:
+            if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
                 v._a = self; v._b = _LEFT; v._da = 1.0; v._db = c; v._mark = None  # noqa: E702
@@ -257,9 +259,9 @@ class Value:
                 v._a = self; v._b = other; v._da = 1.0; v._db = -1.0; v._mark = None  # noqa: E702
                 return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             out = self.data - c
-            if out - out == 0.0 and c - c == 0.0:
+            if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
                 v._a = self; v._b = None; v._da = 1.0; v._db = c; v._mark = None  # noqa: E702
@@ -269,9 +271,9 @@ class Value:
     def __rsub__(self, other):
         cls = other.__class__
         if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             out = c - self.data
-            if out - out == 0.0 and c - c == 0.0:
+            if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
                 v._a = self; v._b = _LEFT; v._da = -1.0; v._db = c; v._mark = None  # noqa: E702
@@ -290,9 +292,9 @@ class Value:
                 v._a = self; v._b = other; v._da = y; v._db = x; v._mark = None  # noqa: E702
                 return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             out = self.data * c
-            if out - out == 0.0 and c - c == 0.0:
+            if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
                 v._a = self; v._b = None; v._da = c; v._db = c; v._mark = None  # noqa: E702
@@ -302,9 +304,9 @@ class Value:
     def __rmul__(self, other):
         cls = other.__class__
         if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             out = c * self.data
-            if out - out == 0.0 and c - c == 0.0:
+            if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
                 v._a = self; v._b = _LEFT; v._da = c; v._db = c; v._mark = None  # noqa: E702
@@ -324,7 +326,7 @@ class Value:
                     v._a = self; v._b = other; v._da = dx; v._db = dy; v._mark = None  # noqa: E702
                     return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             if c and c - c == 0.0:
                 out = self.data / c
                 dx = 1.0 / c
@@ -340,7 +342,7 @@ class Value:
     def __pow__(self, other):
         cls = other.__class__
         if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
-            c = float(other)
+            c = other if cls is float else float(other)
             x = self.data
             try:
                 out = _pow(x, c)
