@@ -315,7 +315,7 @@ class Replay:
         run = self._run
         if run is None:
             raise RuntimeError("call forward(batch) first")
-        block, row = self._program.location[i]
+        block, row = self._program.where(i)
         n = self.batch_size
         if run.values is not None:
             return _broadcast(run.values[block][row], n).copy()
@@ -420,7 +420,7 @@ class _Rows:
 
     def __init__(self, program: "_Program", block: int, rows: Sequence[int], unordered: bool = False) -> None:
         self.block, self.rows, self.unordered = block, list(rows), unordered
-        program.readers.append(self)
+        program.readers.setdefault(block, []).append(self)
         self.arrange(program)
 
     def arrange(self, program: "_Program") -> None:
@@ -515,17 +515,24 @@ class _Program:
         self.varying_rows = 0
         self.input_rows: list = []      # column j of a batch -> row of the input block (None: unused)
         self.used_columns = None        # the columns of a batch the root depends on (None: all, in order)
-        self.readers: list = []         # every _Rows, so that a block's rows can be rearranged
+        self.readers: dict = {}         # block -> every _Rows reading it, so that its rows can move
+        self.moved: dict = {}           # block -> where each of its rows went, once rearranged
         self.param_rows = None          # parameter i (in Replay.parameters order) -> its row
         self.param_layout: list = []    # row r of the parameter block -> parameter index
 
     def move_rows(self, block: int, new_row: Sequence[int]) -> None:
         """Rearrange a block: its row r becomes row new_row[r]; every reader follows."""
-        for reader in self.readers:
-            if reader.block == block:
-                reader.rows = [new_row[r] for r in reader.rows]
-                reader.arrange(self)
-        self.location = [(b, new_row[r]) if b == block else (b, r) for b, r in self.location]
+        for reader in self.readers.get(block, ()):
+            reader.rows = [new_row[r] for r in reader.rows]
+            reader.arrange(self)
+        before = self.moved.get(block)
+        self.moved[block] = list(new_row) if before is None else [new_row[r] for r in before]
+
+    def where(self, i: int) -> tuple[int, int]:
+        """(block, row) of the node at index i of the topological order."""
+        block, row = self.location[i]
+        moved = self.moved.get(block)
+        return (block, row) if moved is None else (block, moved[row])
 
     def new_block(self, rows: int, varying: bool) -> int:
         self.rows.append(rows)
@@ -639,7 +646,7 @@ def _compile(order: list, index: dict, inputs: tuple, parameters: tuple) -> _Pro
                 _add_node(program, order, location, varying, i, entries)
     program.location = location
     _lay_out(program, len(parameters))
-    program.root_block, program.root_row = program.location[n - 1]
+    program.root_block, program.root_row = program.where(n - 1)
     return program
 
 
