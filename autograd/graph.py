@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from autograd.errors import NonFiniteError
-from autograd.value import _LEFT, _NARY, Value, _walk_lock, backward, describe_nonfinite_in, zero_grad
+from autograd.value import _LEFT, _NARY, Value, backward, describe_nonfinite_in, zero_grad
 
 __all__ = ["topological_order", "gc_paused", "backward", "zero_grad", "leaves", "depends_on", "paths",
            "count_paths", "describe_nonfinite", "check_finite"]
@@ -32,21 +32,13 @@ def topological_order(root: Value) -> list[Value]:
     Depth-first over ``parents`` in argument order; a node is marked when it is *expanded*, not when
     it is pushed, so a node reached twice before its first expansion is still placed after all of its
     inputs (``c = x*x; c + c*c``). The non-leaves come in the order `backward` processes them (in
-    reverse); leaves are placed where the walk first reaches them. The walk marks nodes in place
-    (a private slot) under the engine's lock, so threads take turns.
+    reverse); leaves are placed where the walk first reaches them. The walk only reads the graph
+    (the marks are a set of node ids, used for membership, never for order), so any number of
+    threads may walk one graph at once.
     """
-    with _walk_lock:
-        return _walk(root)
-
-
-_PLACE = object()  # on the stack, means: the node just below is complete; place it
-
-
-def _walk(root: Value) -> list[Value]:
     order: list[Value] = []
-    # A node is expanded when its private ``_mark`` is this walk's token: a fresh object, so marks
-    # left by earlier walks never match. (Faster than a set of every node, and no memory per walk.)
-    token = object()
+    seen: set[int] = set()
+    mark = seen.add
     stack: list = [root]
     push, pop, place = stack.append, stack.pop, order.append
     while stack:
@@ -54,9 +46,9 @@ def _walk(root: Value) -> list[Value]:
         if v is _PLACE:
             place(pop())
             continue
-        if v._mark is token:
+        if id(v) in seen:
             continue
-        v._mark = token
+        mark(id(v))
         a, b = v._a, v._b
         if a is None:
             place(v)
@@ -65,18 +57,21 @@ def _walk(root: Value) -> list[Value]:
         push(_PLACE)
         # Pushed last to first, so the first argument is expanded first.
         if b is None or b is _LEFT:
-            if a._mark is not token:
+            if id(a) not in seen:
                 push(a)
         elif b is _NARY:
             for p in reversed(a):
-                if p._mark is not token:
+                if id(p) not in seen:
                     push(p)
         else:
-            if b._mark is not token:
+            if id(b) not in seen:
                 push(b)
-            if a._mark is not token:
+            if id(a) not in seen:
                 push(a)
     return order
+
+
+_PLACE = object()  # on the stack, means: the node just below is complete; place it
 
 
 @contextmanager

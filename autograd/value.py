@@ -19,7 +19,7 @@ and partials sit in four flat slots instead of two tuples of their own:
 ==========================  ==========  ==========  ===============  =========================
 node                        ``_a``      ``_b``      ``_da``          ``_db``
 ==========================  ==========  ==========  ===============  =========================
-leaf                        None        None        None             None
+leaf                        None        None        (walk mark)      None
 one argument (``tanh x``)   x           None        ∂/∂x             None
 Value op constant (x − 3)   x           None        ∂/∂x             the constant 3.0
 constant op Value (3 − x)   x           `_LEFT`     ∂/∂x             the constant 3.0
@@ -135,9 +135,9 @@ class Value:
     a leaf) and ``item()`` (the number) read the same node.
     """
 
-    # Nine slots, no __dict__ and no __weakref__: 104 bytes a node, plus 24 for its float.
-    # ``_mark`` is private to the graph walks: a node is visited when its mark is the walk's token.
-    __slots__ = ("data", "grad", "label", "op", "_a", "_b", "_da", "_db", "_mark")
+    # Eight slots, no __dict__ and no __weakref__: 96 bytes a node, plus 24 for its float. Every slot
+    # counts twice: in memory, and in the time the cycle collector takes to look at the node.
+    __slots__ = ("data", "grad", "label", "op", "_a", "_b", "_da", "_db")
 
     def __init__(self, data: object, label: str = "") -> None:
         self.data = as_float(data, "Value data")
@@ -146,7 +146,7 @@ class Value:
             raise TypeError(f"label must be a str such as 'W^1_{{21}}', got {_describe(label)}")
         self.label = label
         self.op = ""
-        self._a = self._b = self._da = self._db = self._mark = None
+        self._a = self._b = self._da = self._db = None
 
     def named(self, label: str) -> "Value":
         """Set the label and return self, so a name can be given inline: ``(w * x).named("z")``."""
@@ -225,7 +225,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
-                v._a = self; v._b = other; v._da = 1.0; v._db = 1.0; v._mark = None  # noqa: E702
+                v._a = self; v._b = other; v._da = 1.0; v._db = 1.0  # noqa: E702
                 return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
             c = other if cls is float else float(other)
@@ -233,7 +233,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
-                v._a = self; v._b = None; v._da = 1.0; v._db = c; v._mark = None  # noqa: E702
+                v._a = self; v._b = None; v._da = 1.0; v._db = c  # noqa: E702
                 return v
         return _apply2(_ADD, self, other)
 
@@ -245,7 +245,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
-                v._a = self; v._b = _LEFT; v._da = 1.0; v._db = c; v._mark = None  # noqa: E702
+                v._a = self; v._b = _LEFT; v._da = 1.0; v._db = c  # noqa: E702
                 return v
         return _apply2(_ADD, other, self)
 
@@ -256,7 +256,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
-                v._a = self; v._b = other; v._da = 1.0; v._db = -1.0; v._mark = None  # noqa: E702
+                v._a = self; v._b = other; v._da = 1.0; v._db = -1.0  # noqa: E702
                 return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
             c = other if cls is float else float(other)
@@ -264,7 +264,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
-                v._a = self; v._b = None; v._da = 1.0; v._db = c; v._mark = None  # noqa: E702
+                v._a = self; v._b = None; v._da = 1.0; v._db = c  # noqa: E702
                 return v
         return _apply2(_SUB, self, other)
 
@@ -276,7 +276,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
-                v._a = self; v._b = _LEFT; v._da = -1.0; v._db = c; v._mark = None  # noqa: E702
+                v._a = self; v._b = _LEFT; v._da = -1.0; v._db = c  # noqa: E702
                 return v
         return _apply2(_SUB, other, self)
 
@@ -289,7 +289,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
-                v._a = self; v._b = other; v._da = y; v._db = x; v._mark = None  # noqa: E702
+                v._a = self; v._b = other; v._da = y; v._db = x  # noqa: E702
                 return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
             c = other if cls is float else float(other)
@@ -297,7 +297,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
-                v._a = self; v._b = None; v._da = c; v._db = c; v._mark = None  # noqa: E702
+                v._a = self; v._b = None; v._da = c; v._db = c  # noqa: E702
                 return v
         return _apply2(_MUL, self, other)
 
@@ -309,7 +309,7 @@ class Value:
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
-                v._a = self; v._b = _LEFT; v._da = c; v._db = c; v._mark = None  # noqa: E702
+                v._a = self; v._b = _LEFT; v._da = c; v._db = c  # noqa: E702
                 return v
         return _apply2(_MUL, other, self)
 
@@ -323,7 +323,7 @@ class Value:
                 if out - out == 0.0 and dx - dx == 0.0 and dy - dy == 0.0:
                     v = _new(Value)
                     v.data = out; v.grad = 0.0; v.label = ""; v.op = "div"  # noqa: E702
-                    v._a = self; v._b = other; v._da = dx; v._db = dy; v._mark = None  # noqa: E702
+                    v._a = self; v._b = other; v._da = dx; v._db = dy  # noqa: E702
                     return v
         elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
             c = other if cls is float else float(other)
@@ -333,7 +333,7 @@ class Value:
                 if out - out == 0.0 and dx - dx == 0.0:
                     v = _new(Value)
                     v.data = out; v.grad = 0.0; v.label = ""; v.op = "div"  # noqa: E702
-                    v._a = self; v._b = None; v._da = dx; v._db = c; v._mark = None  # noqa: E702
+                    v._a = self; v._b = None; v._da = dx; v._db = c  # noqa: E702
                     return v
         return _apply2(_DIV, self, other)
 
@@ -352,7 +352,7 @@ class Value:
             if out - out == 0.0 and dx - dx == 0.0 and c - c == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "pow"  # noqa: E702
-                v._a = self; v._b = None; v._da = dx; v._db = c; v._mark = None  # noqa: E702
+                v._a = self; v._b = None; v._da = dx; v._db = c  # noqa: E702
                 return v
         return _apply2(_POW, self, other)
 
@@ -361,7 +361,7 @@ class Value:
     def __neg__(self):
         v = _new(Value)
         v.data = -self.data; v.grad = 0.0; v.label = ""; v.op = "neg"  # noqa: E702
-        v._a = self; v._b = None; v._da = -1.0; v._db = None; v._mark = None  # noqa: E702
+        v._a = self; v._b = None; v._da = -1.0; v._db = None  # noqa: E702
         return v
 
     def __pos__(self): return self
@@ -375,7 +375,7 @@ class Value:
             v.data = x; v._da = 1.0  # noqa: E702
         else:
             v.data = 0.0; v._da = 0.0  # noqa: E702
-        v.grad = 0.0; v.label = ""; v.op = "relu"; v._a = self; v._b = None; v._db = None; v._mark = None  # noqa: E702
+        v.grad = 0.0; v.label = ""; v.op = "relu"; v._a = self; v._b = None; v._db = None  # noqa: E702
         return v
 
     def tanh(self): return _apply1(ops.TANH, self)
@@ -441,7 +441,7 @@ def linear(weights, inputs, bias=None, label: str = "") -> Value:
             xd.extend(wd)
             v = _new(Value)
             v.data = out; v.grad = 0.0; v.label = label; v.op = "linear"  # noqa: E702
-            v._a = parents; v._b = _NARY; v._da = tuple(xd); v._db = None; v._mark = None  # noqa: E702
+            v._a = parents; v._b = _NARY; v._da = tuple(xd); v._db = None  # noqa: E702
             return v
     args = weights + inputs + ((bias,) if bias is not None else ())
     return _apply_n(ops.LINEAR, args).named(label)
@@ -473,7 +473,7 @@ def softmax(values, labels=None) -> list:
 def _node(data: float, op: str, a, b, da, db) -> Value:
     v = _new(Value)
     v.data = data; v.grad = 0.0; v.label = ""; v.op = op  # noqa: E702
-    v._a = a; v._b = b; v._da = da; v._db = db; v._mark = None  # noqa: E702
+    v._a = a; v._b = b; v._da = da; v._db = db  # noqa: E702
     return v
 
 
@@ -511,7 +511,7 @@ def _apply1(rule: ops.Rule, x: Value) -> Value:
         _check_finite(rule, (x,), out)
     v = _new(Value)  # _node inlined: tanh, exp, sigmoid ... are common enough
     v.data = out; v.grad = 0.0; v.label = ""; v.op = rule.name  # noqa: E702
-    v._a = x; v._b = None; v._da = d; v._db = None; v._mark = None  # noqa: E702
+    v._a = x; v._b = None; v._da = d; v._db = None  # noqa: E702
     return v
 
 
@@ -592,16 +592,16 @@ def _apply_n(rule: ops.Rule, args: tuple) -> Value:
         partials = tuple([d for d, v in zip(partials, is_value) if v])
     v = _new(Value)  # _node inlined: a network makes one of these per unit
     v.data = out; v.grad = 0.0; v.label = ""; v.op = rule.name  # noqa: E702
-    v._a = parents; v._b = _NARY; v._da = partials; v._db = consts; v._mark = None  # noqa: E702
+    v._a = parents; v._b = _NARY; v._da = partials; v._db = consts  # noqa: E702
     return v
 
 
 # ---------------------------------------------------------------------------------------------
 # The chain rule.
 
-# Walks mark nodes in place (the ``_mark`` slot), and backward adds into shared grads: two threads
-# walking one graph at the same moment would corrupt each other's marks and sums. Every walk and
-# every backward pass holds this lock, so concurrent calls take turns and each one is exact (leaf
+# backward marks nodes in place (see `_backward_order`) and adds into shared grads: two threads
+# differentiating one graph at the same moment would corrupt each other's marks and sums. Every
+# backward pass holds this lock, so concurrent calls take turns and each one is exact (leaf
 # gradients then add up as if the calls had been made one after the other).
 _walk_lock = threading.RLock()
 
@@ -613,57 +613,61 @@ def _backward_order(root: Value) -> tuple[list[Value], list[Value]]:
     Depth-first over the parents in argument order, iteratively. A non-leaf is *opened* when it is
     first expanded and placed when it comes back up the stack with its inputs all placed; a node
     reached twice before its first expansion is therefore still placed after all of its inputs
-    (``c = x*x; c + c*c``). Leaves are never pushed: they are listed when first seen. The marks
-    are two objects made for this walk, so marks left by earlier walks never match.
-    Callers hold `_walk_lock`.
+    (``c = x*x; c + c*c``). Leaves are never pushed: they are listed when first seen.
+
+    Nodes carry no slot of their own for the walk (a slot costs every node memory and collector
+    time). A non-leaf's grad is reset anyway, so the reset value marks it: ``opened`` and ``done``
+    are two float zeros made for this walk, told apart by identity, and a non-leaf whose grad
+    *is* one of them has been reached. A leaf is marked in its ``_da`` slot, which leaves do not
+    use. Marks left by earlier walks never match, since these objects are new. Callers hold
+    `_walk_lock`.
     """
     inner: list[Value] = []
     leaves: list[Value] = []
-    opened, done = object(), object()
+    opened, done = float("0"), float("0")  # two distinct objects equal to 0.0
     stack = [root]
     push, pop, place, leaf = stack.append, stack.pop, inner.append, leaves.append
     while stack:
         v = pop()
-        mark = v._mark
-        if mark is opened:  # back up: every input is placed
-            v._mark = done
+        g = v.grad
+        if g is opened:  # back up: every input is placed
+            v.grad = done
             place(v)
             continue
-        if mark is done:
+        if g is done:
             continue
-        v._mark = opened
-        v.grad = 0.0
+        v.grad = opened
         push(v)
         a, b = v._a, v._b
         # Pushed last to first, so that the first argument is expanded first.
         if b is None or b is _LEFT:
-            if a._mark is not done:
-                if a._a is None:
-                    a._mark = done
+            if a._a is None:
+                if a._da is not done:
+                    a._da = done
                     leaf(a)
-                else:
-                    push(a)
+            elif a.grad is not done:
+                push(a)
         elif b is _NARY:
             for p in reversed(a):
-                if p._mark is not done:
-                    if p._a is None:
-                        p._mark = done
+                if p._a is None:
+                    if p._da is not done:
+                        p._da = done
                         leaf(p)
-                    else:
-                        push(p)
+                elif p.grad is not done:
+                    push(p)
         else:
-            if b._mark is not done:
-                if b._a is None:
-                    b._mark = done
+            if b._a is None:
+                if b._da is not done:
+                    b._da = done
                     leaf(b)
-                else:
-                    push(b)
-            if a._mark is not done:
-                if a._a is None:
-                    a._mark = done
+            elif b.grad is not done:
+                push(b)
+            if a._a is None:
+                if a._da is not done:
+                    a._da = done
                     leaf(a)
-                else:
-                    push(a)
+            elif a.grad is not done:
+                push(a)
     return leaves, inner
 
 

@@ -105,7 +105,7 @@ def test_a_node_stays_small():
         per_node = (tracemalloc.get_traced_memory()[0] - before - 8 * len(nodes)) / len(nodes)
     finally:
         tracemalloc.stop()
-    # A 104-byte slotted object (9 slots, parents and partials flat in four of them) + its 24-byte
+    # A 96-byte slotted object (8 slots, parents and partials flat in four of them) + its 24-byte
     # float; the partials of x*x are x's own float. A __dict__, a __weakref__, a tuple per node or
     # any other extra slot would push it over 130 bytes.
     assert per_node < 240, per_node
