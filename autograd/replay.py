@@ -345,8 +345,9 @@ class Replay:
         k = len(self.inputs)
         if batch.__class__ is not np.ndarray and isinstance(batch, Mapping):
             lookup = {}
+            known = {id(x) for x in self.inputs}
             for key, col in batch.items():
-                lookup[id(_resolve_input(key, self.inputs, {id(x) for x in self.inputs}))] = col
+                lookup[id(_resolve_input(key, self.inputs, known))] = col
             missing = [_name(x) for x in self.inputs if id(x) not in lookup]
             if missing:
                 raise ValueError(f"the batch gives no values for input(s) {', '.join(missing)}")
@@ -942,8 +943,9 @@ class _Node:
             raise DomainError(f"{rule.name} cannot be evaluated on this batch: {rule.domain or e} ({e})") from None
         out = np.asarray(out, dtype=float).reshape(1, -1)
         pending.append(out)
+        given = {id(x) for x in xs}  # a partial that is an argument is finite already
         for d in ds:
-            if d.__class__ is np.ndarray and not _is_one_of(d, xs):
+            if d.__class__ is np.ndarray and id(d) not in given:
                 pending.append(d)
         values[self.block] = out
         return ds
@@ -977,6 +979,7 @@ def _constant(d: float):
 
 
 def _is_one_of(d, xs) -> bool:
+    """Whether ``d`` is one of the (one or two) arguments of an elementwise step."""
     for x in xs:
         if d is x:
             return True

@@ -9,7 +9,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from autograd import DomainError, Replay, Value, linear, ops, sum_values
+from autograd import DomainError, Replay, Value, linear, logsumexp, ops, sum_values
 from autograd.replay import NUMPY, TOTAL_RULES, _Affine, _Elementwise, _Sum
 
 
@@ -214,3 +214,16 @@ def test_rules_replayed_without_a_check_are_finite_wherever_their_argument_is(na
     assert np.isfinite(out).all() and np.isfinite(partial).all()
     for x in xs[0]:  # the scalar engine agrees that these are finite
         assert math.isfinite(rule.forward(ops.SCALAR, float(x)))
+
+
+def test_a_node_of_many_arguments_replays_in_time_linear_in_them():
+    # logsumexp over 3000 inputs: its partials are 3000 arrays; telling which of them are
+    # arguments must not compare every partial with every argument (9·10⁶ comparisons).
+    xs = [Value(0.0, f"x{k}") for k in range(3000)]
+    rep = Replay(logsumexp(xs), inputs=xs)
+    batch = np.random.default_rng(0).normal(size=(4, 3000))
+    out = rep.forward(batch)
+    np.testing.assert_allclose(out, np.log(np.exp(batch).sum(axis=1)), rtol=1e-12)
+    rep.backward()
+    grads = rep.input_gradients()
+    np.testing.assert_allclose(grads, np.exp(batch) / np.exp(batch).sum(axis=1, keepdims=True), rtol=1e-10)
