@@ -33,7 +33,7 @@ from contextlib import nullcontext
 
 import numpy as np
 
-from autograd import Replay, Value, gc_paused, topological_order
+from autograd import Value, gc_paused, topological_order
 from benchmarks import workloads as W
 
 TARGETS = {  # the goals this benchmark judges; ratios are against micrograd (or numpy)
