@@ -1,5 +1,9 @@
-"""Walking a recorded graph: topological order, backward (the chain rule, written once), zero_grad,
-paths between two nodes, and the search for the first non-finite number.
+"""Walking a recorded graph: topological order, paths between two nodes, the search for the first
+non-finite number, and the conventional home of `backward` and `zero_grad`.
+
+The chain rule itself (`backward`) and the walk it uses live in value.py, next to the node whose
+storage they read, so that ``Value.backward`` needs nothing from here: this module imports value.py
+and never the reverse. They are re-exported here, where the graph-wide functions are.
 
 Every walk is iterative, so a chain of a million operations needs no recursion limit, and every order
 comes from the graph's structure (parents in argument order), never from ``id()``: the same program
@@ -11,11 +15,13 @@ from __future__ import annotations
 import gc
 import math
 from contextlib import contextmanager
-from operator import attrgetter
 from typing import Iterator
 
 from autograd.errors import NonFiniteError
-from autograd.value import Value
+from autograd.value import _LEFT, _NARY, Value, backward, describe_nonfinite_in, zero_grad
+
+__all__ = ["topological_order", "gc_paused", "backward", "zero_grad", "leaves", "depends_on", "paths",
+           "count_paths", "describe_nonfinite", "check_finite"]
 
 _INF = math.inf
 
@@ -25,57 +31,47 @@ def topological_order(root: Value) -> list[Value]:
 
     Depth-first over ``parents`` in argument order; a node is marked when it is *expanded*, not when
     it is pushed, so a node reached twice before its first expansion is still placed after all of its
-    inputs (``c = x*x; c + c*c``). The walk marks nodes in place (a private slot), so one graph
-    must not be walked by two threads at the same moment.
+    inputs (``c = x*x; c + c*c``). The non-leaves come in the order `backward` processes them (in
+    reverse); leaves are placed where the walk first reaches them. The walk only reads the graph
+    (the marks are a set of node ids, used for membership, never for order), so any number of
+    threads may walk one graph at once.
     """
-    with gc_paused():  # a walk allocates; see gc_paused for why the collector is only in the way
-        return _walk(root)[0]
-
-
-_PLACE = object()  # on the stack, means: the node just below is complete; place it
-
-
-def _walk(root: Value, zero_inner: bool = False) -> tuple[list[Value], list[Value]]:
-    """(topological order, its non-leaves in the same order); ``zero_inner``: also set their grads
-    to 0 on the way, as backward needs (one walk instead of a walk and two passes)."""
     order: list[Value] = []
-    inner: list[Value] = []
-    # A node is expanded when its private ``_mark`` is this walk's token: a fresh object, so marks
-    # left by earlier walks never match. (Faster than a set of every node, and no memory per walk.)
-    token = object()
+    seen: set[int] = set()
+    mark = seen.add
     stack: list = [root]
-    push, pop, place, place_inner = stack.append, stack.pop, order.append, inner.append
+    push, pop, place = stack.append, stack.pop, order.append
     while stack:
         v = pop()
         if v is _PLACE:
-            v = pop()
-            place(v)
-            place_inner(v)
+            place(pop())
             continue
-        if v._mark is token:
+        if id(v) in seen:
             continue
-        v._mark = token
-        parents = v.parents
-        if not parents:
+        mark(id(v))
+        a, b = v._a, v._b
+        if a is None:
             place(v)
             continue
-        if zero_inner:
-            v.grad = 0.0
         push(v)
         push(_PLACE)
-        # Pushed last to first, so the first argument is expanded first; two parents (the common
-        # case) spelled out because it is measurably faster than reversed().
-        if len(parents) == 2:
-            first, second = parents
-            if second._mark is not token:
-                push(second)
-            if first._mark is not token:
-                push(first)
-            continue
-        for p in reversed(parents):
-            if p._mark is not token:
-                push(p)
-    return order, inner
+        # Pushed last to first, so the first argument is expanded first.
+        if b is None or b is _LEFT:
+            if id(a) not in seen:
+                push(a)
+        elif b is _NARY:
+            for p in reversed(a):
+                if id(p) not in seen:
+                    push(p)
+        else:
+            if id(b) not in seen:
+                push(b)
+            if id(a) not in seen:
+                push(a)
+    return order
+
+
+_PLACE = object()  # on the stack, means: the node just below is complete; place it
 
 
 @contextmanager
@@ -109,54 +105,9 @@ def gc_paused():
         gc.enable()
 
 
-def backward(root: Value, grad: float = 1.0) -> list[Value]:
-    """Run reverse-mode differentiation from ``root``; see `Value.backward` for the semantics.
-
-    The one place the chain rule is applied: for each node, in reverse topological order, its grad
-    (∂root/∂node, complete by then) times each local partial is added into the parent's grad.
-
-    Returns:
-        The topological order used, so callers can reuse it.
-    """
-    with gc_paused():
-        order, inner = _walk(root, zero_inner=True)  # non-leaves: from zero; leaves accumulate
-    root.grad = root.grad + grad if not root.parents else grad
-    for v in reversed(inner):
-        g = v.grad
-        if g == 0.0:
-            continue  # contributes nothing (a dead relu, an unused branch)
-        parents = v.parents
-        if len(parents) == 2:
-            a, b = parents
-            da, db = v.partials
-            a.grad += g * da
-            b.grad += g * db
-        elif len(parents) == 1:
-            parents[0].grad += g * v.partials[0]
-        else:
-            for p, d in zip(parents, v.partials):
-                p.grad += g * d
-    # One pass in C over the leaves' grads: their sum is finite unless one of them is not (or the
-    # sum overflows, which the exact check below then clears).
-    if not -_INF < sum(map(_grad_of, order)) < _INF:
-        problem = describe_nonfinite(root, order)
-        if problem:
-            raise NonFiniteError(problem)
-    return order
-
-
-_grad_of = attrgetter("grad")
-
-
-def zero_grad(root: Value) -> None:
-    """Set ``grad`` to 0.0 on ``root`` and every node it depends on."""
-    for v in topological_order(root):
-        v.grad = 0.0
-
-
 def leaves(root: Value) -> list[Value]:
     """The leaves ``root`` depends on (the inputs and parameters), in topological order."""
-    return [v for v in topological_order(root) if not v.parents]
+    return [v for v in topological_order(root) if v._a is None]
 
 
 def depends_on(root: Value, node: Value) -> bool:
@@ -223,18 +174,7 @@ def describe_nonfinite(root: Value, order: list[Value] | None = None) -> str | N
     Forward values are checked inputs-first, then gradients root-first (the order backward fills
     them), so the node named is where the problem started, not where it spread to.
     """
-    order = order if order is not None else topological_order(root)
-    for v in order:
-        if not -_INF < v.data < _INF:
-            return f"the forward value of {_node_name(v)} is {v.data!r}"
-    for v in reversed(order):
-        if not -_INF < v.grad < _INF:
-            return (f"the gradient of {_node_name(v)} is {v.grad!r}: the product of upstream gradients "
-                    f"and local partials overflowed; rescale the inputs or use a smaller learning rate")
-        for p, d in zip(v.parents, v.partials):
-            if not -_INF < d < _INF:
-                return f"the local partial ∂{_node_name(v)}/∂{_node_name(p)} is {d!r}"
-    return None
+    return describe_nonfinite_in(order if order is not None else topological_order(root))
 
 
 def check_finite(root: Value) -> None:
@@ -242,11 +182,3 @@ def check_finite(root: Value) -> None:
     problem = describe_nonfinite(root)
     if problem:
         raise NonFiniteError(problem)
-
-
-def _node_name(v: Value) -> str:
-    if v.label:
-        return repr(v.label)
-    if v.op:
-        return f"the output of {v.op} (data {v.data!r})"
-    return f"an unnamed leaf (data {v.data!r})"

@@ -25,13 +25,23 @@ Kinks: ``relu′(0) = 0`` and ``abs′(0) = 0`` (the subgradient PyTorch and JAX
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
-from operator import mul
+from functools import reduce
+from operator import add, mul
 from typing import Callable, Sequence, Union
 
 Text = Union[str, Callable[[Sequence[str], str], str]]
 
 EXP_LIMIT = math.log(1.7976931348623157e308)  # 709.78…: exp(x) overflows float64 above this
+
+if sys.version_info >= (3, 12):
+    def plain_sum(xs, start=0):
+        """Σ left to right, rounding after each addition, as Python's ``sum`` of floats did before
+        3.12 (it compensates rounding errors since): the same digits on every supported Python."""
+        return reduce(add, xs, start)
+else:
+    plain_sum = sum
 
 
 class ScalarMath:
@@ -309,7 +319,7 @@ def _sum_text(sep):
 
 
 SUM = _register(Rule(
-    "sum", "Σ", lambda m, *xs: sum(xs) if m is SCALAR else m.sum(xs),
+    "sum", "Σ", lambda m, *xs: plain_sum(xs) if m is SCALAR else m.sum(xs),
     _sum_text(" + "), _sum_text(" + "), lambda i, names, out: "1", lambda i, names, out: "1",
     nary_partials=lambda m, out, xs: (1.0,) * len(xs), arity=None))
 
@@ -333,7 +343,7 @@ def _linear_partial(i, args, out):
 def _linear_forward(m, *xs):
     n = len(xs) // 2
     products = map(mul, xs[:n], xs[n:2 * n])  # w₁x₁, w₂x₂, …
-    total = sum(products) if m is SCALAR else m.sum(list(products))
+    total = plain_sum(products) if m is SCALAR else m.sum(list(products))
     return total + xs[-1] if len(xs) % 2 else total
 
 

@@ -1,28 +1,62 @@
-"""`Value`: a scalar that remembers how it was computed.
+"""`Value`, a scalar that remembers how it was computed, and `backward`, the chain rule.
 
 A Value is a node of a computation graph. Besides its number (``data``) and, after ``backward()``,
 its gradient (``grad``), it keeps the name of the rule that made it (``op``), the Values it was made
 from (``parents``) and the local partial derivatives ∂self/∂parent (``partials``), computed while
 the forward value is. Constants are folded into the partials rather than stored as nodes; their
-numbers stay in ``consts`` so that printouts can show them. Every operator below is one line that
-hands a rule from the table in ops.py to `_apply1`, `_apply2` or `_apply_n`.
+numbers stay in ``consts`` so that printouts can show them.
 
 >>> x = Value(2.0, label="x"); y = Value(-3.0, label="y")
 >>> z = x * y + x
 >>> z.backward()
 >>> (z.data, x.grad, y.grad)
 (-4.0, -2.0, 2.0)
+
+How a node is stored. Python's cycle collector visits every object that can hold references, and
+a graph is made of millions of them, so a node is ONE such object: a slotted Value whose parents
+and partials sit in four flat slots instead of two tuples of their own:
+
+==========================  ==========  ==========  ===============  =========================
+node                        ``_a``      ``_b``      ``_da``          ``_db``
+==========================  ==========  ==========  ===============  =========================
+leaf                        None        None        (walk mark)      None
+one argument (``tanh x``)   x           None        ∂/∂x             None
+Value op constant (x − 3)   x           None        ∂/∂x             the constant 3.0
+constant op Value (3 − x)   x           `_LEFT`     ∂/∂x             the constant 3.0
+two Values (x·y)            x           y           ∂/∂x             ∂/∂y
+any number (Σ, linear)      (parents)   `_NARY`     (partials)       ``consts`` or None
+==========================  ==========  ==========  ===============  =========================
+
+Readers never see this: ``parents``, ``partials`` and ``consts`` are properties that give ordered
+tuples. The rule table (ops.py) defines every operation; `_apply1`, `_apply2` and `_apply_n` apply
+any rule. The operations used most (+, −, ·, /, ** with a constant, neg, relu, and `linear` over
+Values) compute their rule's formulas inline instead, skipping three Python calls each; anything
+out of the ordinary (a domain error, a numpy array, a Value subclass) goes through the generic
+path, and tests/test_engine_fastpaths.py checks every inlined case against the rule table.
+
+The chain rule lives here too, in `backward`, so that ``Value.backward`` needs no import of
+graph.py (which builds the other walks on this module and imports it, never the reverse).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import threading
+from operator import attrgetter
+from operator import mul as _mul
 
 from autograd import ops
-from autograd.errors import DomainError
+from autograd.errors import DomainError, NonFiniteError
 
 _INF = math.inf
+_FLOAT_MAX = 1.7976931348623157e308
+_INT_LIMIT = int(_FLOAT_MAX)  # ints beyond this (in size) are too large for a float
+
+# Tags in the ``_b`` slot (see the module docstring): "the constant stood on the left" and "parents
+# and partials are tuples". They are compared by identity only.
+_LEFT = type("_ConstantOnTheLeft", (), {"__repr__": lambda self: "<constant on the left>"})()
+_NARY = type("_AnyNumberOfArguments", (), {"__repr__": lambda self: "<any number of arguments>"})()
 
 
 def _describe(x: object) -> str:
@@ -30,18 +64,37 @@ def _describe(x: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _too_large(x: object, what: str) -> ValueError:
+    digits = int(abs(int(x)).bit_length() * 0.30103) + 1 if isinstance(x, numbers.Integral) else None
+    size = f"an integer of about {digits} digits" if digits else _describe(x)
+    return ValueError(f"{what} is too large for a float: {size} is beyond float64's range (about ±1.8e308); "
+                      f"scale it down, or compute with logarithms")
+
+
 def as_float(x: object, what: str = "value") -> float:
     """Coerce a user's number to a finite Python float, or raise a TypeError/ValueError that says why.
 
     Accepts int, float, fractions and numpy scalars (also 0-d arrays). Rejects bool (almost always a
-    slip: write 1.0 or 0.0), complex, str, None and containers, and non-finite numbers.
+    slip: write 1.0 or 0.0), complex, str, None and containers, non-finite numbers, and numbers too
+    large for a float (a 400-digit integer).
+
+    >>> as_float(3), as_float(0.5)
+    (3.0, 0.5)
     """
-    if type(x) is float:
+    cls = x.__class__
+    if cls is float:
         f = x
+    elif cls is int:
+        if not -_INT_LIMIT <= x <= _INT_LIMIT:
+            raise _too_large(x, what)
+        f = float(x)
     elif isinstance(x, bool):
         raise TypeError(f"{what} must be a real number, got the bool {x!r}; write 1.0 or 0.0 if you mean a number")
     elif isinstance(x, numbers.Real):
-        f = float(x)
+        try:
+            f = float(x)
+        except OverflowError:
+            raise _too_large(x, what) from None
     elif getattr(x, "shape", None) == () and hasattr(x, "dtype") and x.dtype.kind in "iuf":
         f = float(x)  # a 0-d numpy array
     else:
@@ -51,6 +104,13 @@ def as_float(x: object, what: str = "value") -> float:
     if not -_INF < f < _INF:
         raise ValueError(f"{what} must be finite, got {f!r}; NaN and infinity cannot be differentiated through")
     return f
+
+
+_new = object.__new__
+_M = ops.SCALAR  # the math namespace of the scalar engine
+_pow = math.pow
+_plain_sum = ops.plain_sum
+_ADD, _SUB, _MUL, _DIV, _POW = ops.ADD, ops.SUB, ops.MUL, ops.DIV, ops.POW
 
 
 class Value:
@@ -70,25 +130,23 @@ class Value:
         partials (tuple[float, ...]): ∂self/∂parents[i], parallel to ``parents``.
         consts (tuple | None): for an operation with constant arguments, every argument in order
             with None where a parent stands, e.g. ``(3.0, None)`` for ``3 − x``; else None.
+
+    For code written for micrograd: ``_prev`` (the parents), ``_op`` (the operation's symbol, '' for
+    a leaf) and ``item()`` (the number) read the same node.
     """
 
-    # No __weakref__ slot: 8 bytes per node that nothing here needs (graphs are freed by reference
-    # counting as soon as the last reference goes).
-    # ``_mark`` is private to the graph walks (graph.py): a node is expanded when its mark is the
-    # current walk's token, which is faster than looking it up in a set of every node.
-    __slots__ = ("data", "grad", "label", "op", "parents", "partials", "consts", "_mark")
+    # Eight slots, no __dict__ and no __weakref__: 96 bytes a node, plus 24 for its float. Every slot
+    # counts twice: in memory, and in the time the cycle collector takes to look at the node.
+    __slots__ = ("data", "grad", "label", "op", "_a", "_b", "_da", "_db")
 
     def __init__(self, data: object, label: str = "") -> None:
         self.data = as_float(data, "Value data")
         self.grad = 0.0
-        if not isinstance(label, str):
+        if label.__class__ is not str and not isinstance(label, str):
             raise TypeError(f"label must be a str such as 'W^1_{{21}}', got {_describe(label)}")
         self.label = label
         self.op = ""
-        self.parents = ()
-        self.partials = ()
-        self.consts = None
-        self._mark = None
+        self._a = self._b = self._da = self._db = None
 
     def named(self, label: str) -> "Value":
         """Set the label and return self, so a name can be given inline: ``(w * x).named("z")``."""
@@ -102,55 +160,252 @@ class Value:
         """True for a Value made by the user rather than by an operation."""
         return not self.op
 
+    @property
+    def parents(self) -> tuple:
+        """The arguments that are Values, in order (``a*a`` gives ``(a, a)``); ``()`` for a leaf."""
+        b = self._b
+        if b is None or b is _LEFT:
+            a = self._a
+            return () if a is None else (a,)
+        if b is _NARY:
+            return self._a
+        return (self._a, b)
+
+    @property
+    def partials(self) -> tuple:
+        """∂self/∂parents[i] for each parent, in the order of ``parents``."""
+        b = self._b
+        if b is None or b is _LEFT:
+            return () if self._a is None else (self._da,)
+        if b is _NARY:
+            return self._da
+        return (self._da, self._db)
+
+    @property
+    def consts(self) -> tuple | None:
+        """Every argument in order, None where a parent stands, when some are constants; else None."""
+        b = self._b
+        if b is None:
+            c = self._db
+            return None if c is None else (None, c)
+        if b is _LEFT:
+            return (self._db, None)
+        if b is _NARY:
+            return self._db
+        return None
+
+    @property
+    def _prev(self) -> tuple:
+        """micrograd's name for the parents (there a set; here the ordered tuple ``parents``)."""
+        return self.parents
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for the operation: its symbol ('+', '×', 'relu', ...), '' for a leaf."""
+        return ops.RULES[self.op].symbol if self.op else ""
+
+    def item(self) -> float:
+        """The number, as ``tensor.item()`` gives it (the same as ``data``)."""
+        return self.data
+
     def __repr__(self) -> str:
         name = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{name})"
 
-    # Arithmetic: each line applies one rule from ops.py. Reflected forms put the constant first.
-    def __add__(self, other): return _apply2(ops.ADD, self, other)
-    def __radd__(self, other): return _apply2(ops.ADD, other, self)
-    def __sub__(self, other): return _apply2(ops.SUB, self, other)
-    def __rsub__(self, other): return _apply2(ops.SUB, other, self)
-    def __mul__(self, other): return _apply2(ops.MUL, self, other)
-    def __rmul__(self, other): return _apply2(ops.MUL, other, self)
-    def __truediv__(self, other): return _apply2(ops.DIV, self, other)
-    def __rtruediv__(self, other): return _apply2(ops.DIV, other, self)
-    def __pow__(self, other): return _apply2(ops.POW, self, other)
-    def __rpow__(self, other): return _apply2(ops.POW, other, self)
-    def __neg__(self): return _apply1(ops.NEG, self)
+    # Arithmetic. The common cases build the node inline (see the module docstring): a Value with a
+    # Value, or with a float or int constant, whose result is finite. Everything else, errors
+    # included, goes through the rule table by `_apply2`. Reflected forms put the constant first.
+    # ``out - out == 0.0`` holds exactly when out is finite (inf − inf and NaN − NaN are NaN); a
+    # NaN or infinite constant makes the result of +, − and · non-finite too, so it is caught there.
+
+    def __add__(self, other):
+        cls = other.__class__
+        if cls is Value:
+            out = self.data + other.data
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
+                v._a = self; v._b = other; v._da = 1.0; v._db = 1.0  # noqa: E702
+                return v
+        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            out = self.data + c
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
+                v._a = self; v._b = None; v._da = 1.0; v._db = c  # noqa: E702
+                return v
+        return _apply2(_ADD, self, other)
+
+    def __radd__(self, other):
+        cls = other.__class__
+        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            out = c + self.data
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
+                v._a = self; v._b = _LEFT; v._da = 1.0; v._db = c  # noqa: E702
+                return v
+        return _apply2(_ADD, other, self)
+
+    def __sub__(self, other):
+        cls = other.__class__
+        if cls is Value:
+            out = self.data - other.data
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
+                v._a = self; v._b = other; v._da = 1.0; v._db = -1.0  # noqa: E702
+                return v
+        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            out = self.data - c
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
+                v._a = self; v._b = None; v._da = 1.0; v._db = c  # noqa: E702
+                return v
+        return _apply2(_SUB, self, other)
+
+    def __rsub__(self, other):
+        cls = other.__class__
+        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            out = c - self.data
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
+                v._a = self; v._b = _LEFT; v._da = -1.0; v._db = c  # noqa: E702
+                return v
+        return _apply2(_SUB, other, self)
+
+    def __mul__(self, other):
+        cls = other.__class__
+        if cls is Value:
+            x = self.data
+            y = other.data
+            out = x * y
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
+                v._a = self; v._b = other; v._da = y; v._db = x  # noqa: E702
+                return v
+        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            out = self.data * c
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
+                v._a = self; v._b = None; v._da = c; v._db = c  # noqa: E702
+                return v
+        return _apply2(_MUL, self, other)
+
+    def __rmul__(self, other):
+        cls = other.__class__
+        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            out = c * self.data
+            if out - out == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
+                v._a = self; v._b = _LEFT; v._da = c; v._db = c  # noqa: E702
+                return v
+        return _apply2(_MUL, other, self)
+
+    def __truediv__(self, other):
+        cls = other.__class__
+        if cls is Value:
+            y = other.data
+            if y:
+                out = self.data / y
+                dx, dy = 1.0 / y, -out / y
+                if out - out == 0.0 and dx - dx == 0.0 and dy - dy == 0.0:
+                    v = _new(Value)
+                    v.data = out; v.grad = 0.0; v.label = ""; v.op = "div"  # noqa: E702
+                    v._a = self; v._b = other; v._da = dx; v._db = dy  # noqa: E702
+                    return v
+        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            if c and c - c == 0.0:
+                out = self.data / c
+                dx = 1.0 / c
+                if out - out == 0.0 and dx - dx == 0.0:
+                    v = _new(Value)
+                    v.data = out; v.grad = 0.0; v.label = ""; v.op = "div"  # noqa: E702
+                    v._a = self; v._b = None; v._da = dx; v._db = c  # noqa: E702
+                    return v
+        return _apply2(_DIV, self, other)
+
+    def __rtruediv__(self, other): return _apply2(_DIV, other, self)
+
+    def __pow__(self, other):
+        cls = other.__class__
+        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+            c = other if cls is float else float(other)
+            x = self.data
+            try:
+                out = _pow(x, c)
+                dx = c * _pow(x, c - 1.0)
+            except (ArithmeticError, ValueError):
+                return _apply2(_POW, self, other)  # raises the rule's DomainError
+            if out - out == 0.0 and dx - dx == 0.0 and c - c == 0.0:
+                v = _new(Value)
+                v.data = out; v.grad = 0.0; v.label = ""; v.op = "pow"  # noqa: E702
+                v._a = self; v._b = None; v._da = dx; v._db = c  # noqa: E702
+                return v
+        return _apply2(_POW, self, other)
+
+    def __rpow__(self, other): return _apply2(_POW, other, self)
+
+    def __neg__(self):
+        v = _new(Value)
+        v.data = -self.data; v.grad = 0.0; v.label = ""; v.op = "neg"  # noqa: E702
+        v._a = self; v._b = None; v._da = -1.0; v._db = None  # noqa: E702
+        return v
+
     def __pos__(self): return self
     def __abs__(self): return _apply1(ops.ABS, self)
 
     # Elementary functions.
+    def relu(self):
+        x = self.data
+        v = _new(Value)
+        if x > 0.0:
+            v.data = x; v._da = 1.0  # noqa: E702
+        else:
+            v.data = 0.0; v._da = 0.0  # noqa: E702
+        v.grad = 0.0; v.label = ""; v.op = "relu"; v._a = self; v._b = None; v._db = None  # noqa: E702
+        return v
+
+    def tanh(self): return _apply1(ops.TANH, self)
     def exp(self): return _apply1(ops.EXP, self)
     def log(self): return _apply1(ops.LOG, self)
     def sqrt(self): return _apply1(ops.SQRT, self)
-    def tanh(self): return _apply1(ops.TANH, self)
     def sigmoid(self): return _apply1(ops.SIGMOID, self)
-    def relu(self): return _apply1(ops.RELU, self)
     def sin(self): return _apply1(ops.SIN, self)
     def cos(self): return _apply1(ops.COS, self)
     def abs(self): return _apply1(ops.ABS, self)
     def softplus(self): return _apply1(ops.SOFTPLUS, self)
 
-    # Graph-wide operations live in graph.py; these are the conventional spellings.
+    # Graph-wide operations: the conventional spellings of the functions below.
     def backward(self, grad: float = 1.0) -> None:
         """Fill ``.grad`` of every node this Value depends on with ∂self/∂node.
 
         Semantics (as in PyTorch): ``self.grad`` is seeded with ``grad``; the grads of the non-leaf
         nodes of this graph are recomputed from zero; the grads of leaves are *added to*, so calling
         ``backward`` twice gives exactly twice the leaf gradients. Call `zero_grad` (or an optimizer's
-        ``zero_grad``) between steps. The traversal is iterative: any depth works.
+        ``zero_grad``) between steps. The traversal is iterative: any depth works. Calls from several
+        threads at once are safe: they take turns (see `backward`).
 
         Raises:
+            ValueError: ``grad`` is NaN or infinite (or not a number: TypeError).
             NonFiniteError: a gradient overflowed to infinity or became NaN; names the first node.
         """
-        from autograd.graph import backward
         backward(self, grad)
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0 on this node and every node it depends on."""
-        from autograd.graph import zero_grad
         zero_grad(self)
 
 
@@ -165,8 +420,29 @@ def linear(weights, inputs, bias=None, label: str = "") -> Value:
     This is how a neuron's pre-activation is built: a printout then shows ∂α/∂β = W directly.
     """
     weights, inputs = tuple(weights), tuple(inputs)
-    if len(weights) != len(inputs):
-        raise ValueError(f"linear needs as many weights as inputs, got {len(weights)} weights and {len(inputs)} inputs")
+    n = len(weights)
+    if n != len(inputs):
+        raise ValueError(f"linear needs as many weights as inputs, got {n} weights and {len(inputs)} inputs")
+    # The common case inline (a unit of a network: every argument a Value): the LINEAR rule's own
+    # forward (Σ wᵢxᵢ in order, then + b) and partials (x's, w's, 1), without its generic machinery.
+    wd = [w.data for w in weights if w.__class__ is Value]
+    xd = [x.data for x in inputs if x.__class__ is Value]
+    if n and len(wd) == n == len(xd) and label.__class__ is str:
+        out = _plain_sum(map(_mul, wd, xd))
+        if bias is None:
+            parents = weights + inputs
+        elif bias.__class__ is Value:
+            out += bias.data
+            parents = weights + inputs + (bias,)
+            wd.append(1.0)
+        else:
+            parents = None
+        if parents is not None and out - out == 0.0:
+            xd.extend(wd)
+            v = _new(Value)
+            v.data = out; v.grad = 0.0; v.label = label; v.op = "linear"  # noqa: E702
+            v._a = parents; v._b = _NARY; v._da = tuple(xd); v._db = None  # noqa: E702
+            return v
     args = weights + inputs + ((bias,) if bias is not None else ())
     return _apply_n(ops.LINEAR, args).named(label)
 
@@ -190,22 +466,14 @@ def softmax(values, labels=None) -> list:
 
 
 # ---------------------------------------------------------------------------------------------
-# Applying a rule: compute the output and the partials, fold constants, report domain errors.
-
-_new = object.__new__
-_M = ops.SCALAR  # the math namespace of the scalar engine
+# Applying a rule from the table: compute the output and the partials, fold constants, report
+# domain errors. Every operation can be built this way; the operators above are shortcuts.
 
 
-def _node(data: float, op: str, parents: tuple, partials: tuple, consts) -> Value:
+def _node(data: float, op: str, a, b, da, db) -> Value:
     v = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = ""
-    v.op = op
-    v.parents = parents
-    v.partials = partials
-    v.consts = consts
-    v._mark = None
+    v.data = data; v.grad = 0.0; v.label = ""; v.op = op  # noqa: E702
+    v._a = a; v._b = b; v._da = da; v._db = db  # noqa: E702
     return v
 
 
@@ -236,40 +504,19 @@ def _apply1(rule: ops.Rule, x: Value) -> Value:
     xd = x.data
     try:
         out = rule.forward(_M, xd)
-        partials = rule.constant_partials or (rule.partials[0](_M, out, xd),)
+        d = rule.constant_partials[0] if rule.constant_partials else rule.partials[0](_M, out, xd)
     except (ArithmeticError, ValueError) as e:
         raise _domain_error(rule, (x,), e) from None
     if out - out != 0.0:  # only for ±inf and NaN (inf − inf is NaN): one test instead of two
         _check_finite(rule, (x,), out)
-    # _node inlined: this and the two-Value case below are the hot paths of building a graph.
-    v = _new(Value)
-    v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts, v._mark = (
-        out, 0.0, "", rule.name, (x,), partials, None, None)
+    v = _new(Value)  # _node inlined: tanh, exp, sigmoid ... are common enough
+    v.data = out; v.grad = 0.0; v.label = ""; v.op = rule.name  # noqa: E702
+    v._a = x; v._b = None; v._da = d; v._db = None  # noqa: E702
     return v
 
 
 def _apply2(rule: ops.Rule, x, y) -> Value:
-    if x.__class__ is Value and y.__class__ is Value:  # the common case, checked the cheapest way
-        xd, yd = x.data, y.data
-        try:
-            out = rule.forward(_M, xd, yd)
-            partials = rule.constant_partials  # add and sub: one shared tuple, no calls
-            if partials is None:
-                px, py = rule.partials
-                partials = (px(_M, out, xd, yd), py(_M, out, xd, yd))
-        except (ArithmeticError, ValueError) as e:
-            raise _domain_error(rule, (x, y), e) from None
-        if out - out != 0.0:
-            _check_finite(rule, (x, y), out)
-        v = _new(Value)
-        v.data, v.grad, v.label, v.op, v.parents, v.partials, v.consts, v._mark = (
-            out, 0.0, "", rule.name, (x, y), partials, None, None)
-        return v
-    return _apply2_general(rule, x, y)
-
-
-def _apply2_general(rule: ops.Rule, x, y) -> Value:
-    """A binary rule where one side may be a number (a constant) or a Value subclass."""
+    """A binary rule on two Values, or on a Value and a number (a constant) on either side."""
     m = _M
     if isinstance(x, Value):
         if isinstance(y, Value):
@@ -282,7 +529,7 @@ def _apply2_general(rule: ops.Rule, x, y) -> Value:
                 raise _domain_error(rule, (x, y), e) from None
             if not -_INF < out < _INF:
                 _check_finite(rule, (x, y), out)
-            return _node(out, rule.name, (x, y), (dx, dy), None)
+            return _node(out, rule.name, x, y, dx, dy)
         if y.__class__ is float:
             c = y  # a float is already what _constant would make of it, unless it is not finite
             if c - c != 0.0:
@@ -299,7 +546,7 @@ def _apply2_general(rule: ops.Rule, x, y) -> Value:
             raise _domain_error(rule, (x, c), e) from None
         if not -_INF < out < _INF:
             _check_finite(rule, (x, c), out)
-        return _node(out, rule.name, (x,), (dx,), (None, c))
+        return _node(out, rule.name, x, None, dx, c)
     if x.__class__ is float:
         c = x
         if c - c != 0.0:
@@ -316,7 +563,7 @@ def _apply2_general(rule: ops.Rule, x, y) -> Value:
         raise _domain_error(rule, (c, y), e) from None
     if not -_INF < out < _INF:
         _check_finite(rule, (c, y), out)
-    return _node(out, rule.name, (y,), (dy,), (c, None))
+    return _node(out, rule.name, y, _LEFT, dy, c)
 
 
 def _apply_n(rule: ops.Rule, args: tuple) -> Value:
@@ -324,14 +571,16 @@ def _apply_n(rule: ops.Rule, args: tuple) -> Value:
     if not args:
         raise ValueError(f"{rule.name} needs at least one argument")
     m = ops.SCALAR
-    is_value = [isinstance(a, Value) for a in args]
-    if False in is_value:  # constants among the arguments: fold them, keep their numbers in consts
+    xs = [a.data for a in args if a.__class__ is Value]
+    if len(xs) == len(args):  # all Values (a hidden layer's neurons): nothing to sort out
+        parents, consts, is_value = args, None, None
+    else:  # constants (or Value subclasses) among the arguments: fold the constants into consts
+        is_value = [isinstance(a, Value) for a in args]
         xs = tuple(a.data if v else as_float(a, f"an argument of {rule.name}") for a, v in zip(args, is_value))
         parents = tuple(a for a, v in zip(args, is_value) if v)
         consts = tuple(None if v else x for x, v in zip(xs, is_value))
-    else:  # all Values (a hidden layer's neurons): nothing to sort out
-        xs = tuple([a.data for a in args])
-        parents, consts = args, None
+        if consts.count(None) == len(consts):
+            consts = None
     try:
         out = rule.forward(m, *xs)
         partials = rule.nary_partials(m, out, xs)  # one call for every argument's partial
@@ -341,4 +590,173 @@ def _apply_n(rule: ops.Rule, args: tuple) -> Value:
         _check_finite(rule, args, out)
     if consts is not None:
         partials = tuple([d for d, v in zip(partials, is_value) if v])
-    return _node(out, rule.name, parents, partials, consts)
+    v = _new(Value)  # _node inlined: a network makes one of these per unit
+    v.data = out; v.grad = 0.0; v.label = ""; v.op = rule.name  # noqa: E702
+    v._a = parents; v._b = _NARY; v._da = partials; v._db = consts  # noqa: E702
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain rule.
+
+# backward marks nodes in place (see `_backward_order`) and adds into shared grads: two threads
+# differentiating one graph at the same moment would corrupt each other's marks and sums. Every
+# backward pass holds this lock, so concurrent calls take turns and each one is exact (leaf
+# gradients then add up as if the calls had been made one after the other).
+_walk_lock = threading.RLock()
+
+
+def _backward_order(root: Value) -> tuple[list[Value], list[Value]]:
+    """(the leaves, the non-leaves) ``root`` depends on, the non-leaves in topological order;
+    their grads are set to 0 on the way (backward recomputes them; leaves accumulate).
+
+    Depth-first over the parents in argument order, iteratively. A non-leaf is *opened* when it is
+    first expanded and placed when it comes back up the stack with its inputs all placed; a node
+    reached twice before its first expansion is therefore still placed after all of its inputs
+    (``c = x*x; c + c*c``). Leaves are never pushed: they are listed when first seen.
+
+    Nodes carry no slot of their own for the walk (a slot costs every node memory and collector
+    time). A non-leaf's grad is reset anyway, so the reset value marks it: ``opened`` and ``done``
+    are two float zeros made for this walk, told apart by identity, and a non-leaf whose grad
+    *is* one of them has been reached. A leaf is marked in its ``_da`` slot, which leaves do not
+    use. Marks left by earlier walks never match, since these objects are new. Callers hold
+    `_walk_lock`.
+    """
+    inner: list[Value] = []
+    leaves: list[Value] = []
+    opened, done = float("0"), float("0")  # two distinct objects equal to 0.0
+    stack = [root]
+    push, pop, place, leaf = stack.append, stack.pop, inner.append, leaves.append
+    while stack:
+        v = pop()
+        g = v.grad
+        if g is opened:  # back up: every input is placed
+            v.grad = done
+            place(v)
+            continue
+        if g is done:
+            continue
+        v.grad = opened
+        push(v)
+        a, b = v._a, v._b
+        # Pushed last to first, so that the first argument is expanded first.
+        if b is None or b is _LEFT:
+            if a._a is None:
+                if a._da is not done:
+                    a._da = done
+                    leaf(a)
+            elif a.grad is not done:
+                push(a)
+        elif b is _NARY:
+            for p in reversed(a):
+                if p._a is None:
+                    if p._da is not done:
+                        p._da = done
+                        leaf(p)
+                elif p.grad is not done:
+                    push(p)
+        else:
+            if b._a is None:
+                if b._da is not done:
+                    b._da = done
+                    leaf(b)
+            elif b.grad is not done:
+                push(b)
+            if a._a is None:
+                if a._da is not done:
+                    a._da = done
+                    leaf(a)
+            elif a.grad is not done:
+                push(a)
+    return leaves, inner
+
+
+_grad_of = attrgetter("grad")
+
+
+def backward(root: Value, grad: float = 1.0) -> list[Value]:
+    """Run reverse-mode differentiation from ``root``; see `Value.backward` for the semantics.
+
+    The one place the chain rule is applied: for each node, in reverse topological order, its grad
+    (∂root/∂node, complete by then) times each local partial is added into the parent's grad.
+
+    Thread safety: backward holds a lock for the whole pass, so calls from several threads on one
+    graph (or on graphs that share leaves) run one after the other and each is exact.
+
+    Returns:
+        The topological order used (the leaves, then the other nodes), so callers can reuse it.
+
+    Raises:
+        ValueError: the seed ``grad`` is NaN or infinite. TypeError: it is not a number.
+        NonFiniteError: a gradient overflowed to infinity or became NaN; names the first node.
+    """
+    if grad.__class__ is not float or not -_INF < grad < _INF:
+        grad = as_float(grad, "the seed of backward(grad)")
+    with _walk_lock:
+        if root._a is None:  # a leaf: its gradient with respect to itself, accumulated
+            root.grad += grad
+            leaves = order = [root]
+        else:
+            leaves, inner = _backward_order(root)
+            root.grad = grad
+            for v in reversed(inner):
+                g = v.grad
+                if g == 0.0:
+                    continue  # contributes nothing (a dead relu, an unused branch)
+                b = v._b
+                if b is None or b is _LEFT:
+                    v._a.grad += g * v._da
+                elif b is _NARY:
+                    for p, d in zip(v._a, v._da):
+                        p.grad += g * d
+                else:
+                    v._a.grad += g * v._da
+                    b.grad += g * v._db
+            order = leaves + inner
+        # Only the leaves need a look: a NaN or infinity anywhere in the graph reaches them (it is
+        # multiplied into every parent's grad, and 0·∞ is NaN). One pass in C: the sum is finite
+        # unless a grad is not (or the sum overflows, which the exact check below then clears).
+        if not -_INF < sum(map(_grad_of, leaves)) < _INF:
+            problem = describe_nonfinite_in(order)
+            if problem:
+                raise NonFiniteError(problem)
+    return order
+
+
+def zero_grad(root: Value) -> None:
+    """Set ``grad`` to 0.0 on ``root`` and every node it depends on."""
+    with _walk_lock:
+        if root._a is None:
+            root.grad = 0.0
+            return
+        leaves, _ = _backward_order(root)  # the walk zeroes the non-leaves
+        for v in leaves:
+            v.grad = 0.0
+
+
+def describe_nonfinite_in(order: list[Value]) -> str | None:
+    """Say where the first NaN or infinity among the nodes of ``order`` (a topological order)
+    appeared, or None when there is none.
+
+    Forward values are checked inputs-first, then gradients root-first (the order backward fills
+    them), so the node named is where the problem started, not where it spread to.
+    """
+    for v in order:
+        if not -_INF < v.data < _INF:
+            return f"the forward value of {_node_name(v)} is {v.data!r}"
+    for v in reversed(order):
+        if not -_INF < v.grad < _INF:
+            return (f"the gradient of {_node_name(v)} is {v.grad!r}: the product of upstream gradients "
+                    f"and local partials overflowed; rescale the inputs or use a smaller learning rate")
+        for p, d in zip(v.parents, v.partials):
+            if not -_INF < d < _INF:
+                return f"the local partial ∂{_node_name(v)}/∂{_node_name(p)} is {d!r}"
+    return None
+
+
+def _node_name(v: Value) -> str:
+    if v.label:
+        return repr(v.label)
+    if v.op:
+        return f"the output of {v.op} (data {v.data!r})"
+    return f"an unnamed leaf (data {v.data!r})"

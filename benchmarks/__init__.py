@@ -1,5 +1,5 @@
-"""chainrule's benchmark suite: the workloads of issue 7 run against chainrule and its peers.
+"""chainrule's benchmarks: ``python -m benchmarks.run`` times chainrule beside micrograd and plain floats.
 
-``python -m benchmarks.run`` measures them in one process and prints the table; workloads.py holds the
-workloads, one function per engine, so that what is timed can be read side by side.
+workloads.py holds the workloads, each written once and run on every engine's ``Value``; run.py holds
+the protocol (interleaved runs, medians, the collector on), the table and the JSON.
 """

@@ -1,21 +1,29 @@
-"""The benchmark workloads, written once per engine so that what is timed reads side by side.
+"""The benchmark workloads, written once so that every engine runs the same source text.
 
-- wide: f = Σᵢ relu(aᵢ·bᵢ + cᵢ) over N triples of leaves; forward (building the graph) and backward
-  timed separately. relu because micrograd 0.1.0 has no tanh. One "op" is one of the 4N scalar
-  operations (mul, add, relu, and one term of the sum), whatever the engine makes of them.
-- MLP step: MLP(2, [16, 16, 1]) with relu hidden layers, micrograd's demo loss (SVM max-margin
-  hinge, mean over the batch, plus 1e-4·Σp² L2), 100 two-moons points, one full-batch forward,
-  backward and SGD update. Every engine starts from the same weights, so their losses and gradients
-  can be compared; `run.py` checks that they agree.
-- deep: x → x·1.0001 + 0.0001 repeated D times, forward and backward.
-- bytes/node: memory retained by the wide forward pass (tracemalloc), per node the engine created.
-
-Each engine function takes plain Python/numpy data and returns seconds (and a check value).
+- wide: N independent small expressions over three leaves each,
+  ``((a·b + c).relu() − 2·a)² + c / (b·b + 1.0)`` (ten operations: three multiplications, three
+  additions, a relu, a subtraction, a power and a division, with integer and float constants as
+  micrograd-style code writes them), then summed by a balanced tree of N − 1 binary additions, so
+  that one ``backward()`` runs over the whole wide graph. One "op" is one operator as written in
+  the source (11N − 1 in all), whatever the engine makes of it (micrograd turns ``a − b`` into
+  ``a + b·(−1)`` and ``a / b`` into ``a·b⁻¹``: two nodes for one op). Forward (building the graph)
+  and backward are timed separately.
+- MLP step: MLP(2, [16, 16, 1]), relu hidden layers, micrograd's demo loss (SVM max-margin hinge,
+  mean over the batch, plus 1e-4·Σp² L2), 100 two-moons points, one full-batch forward, backward
+  and SGD update. Every engine starts from the same weights; `run.py` checks that the losses agree.
+  "micrograd-style code" is micrograd's own ``nn`` module for micrograd and the same classes,
+  written against chainrule's `Value`, for chainrule (`MicrogradStyleMLP`); ``nn.MLP`` is
+  chainrule's network class (one ``linear`` node per unit) with the same loss.
+- replay: forward + backward (no update) of the same MLP and loss on the 100 points, by a `Replay`
+  of one sample's graph and by the network written by hand in numpy (`NumpyMLP`), gradients checked
+  equal.
+- deep: a chain of D operations, x → x·1.0001 → … + 0.0001 → …, forward and backward.
+- bytes/node: memory retained (tracemalloc) per binary operation node ``x * y``: the node and its
+  float for chainrule, whatever the engine keeps for micrograd.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
 import sys
@@ -24,7 +32,7 @@ import tracemalloc
 
 import numpy as np
 
-from autograd import Replay, Value, gc_paused, linear, sum_values
+from autograd import Replay, Value, linear, sum_values
 
 ALPHA = 1e-4  # micrograd demo's L2 weight
 SIZES = (2, 16, 16, 1)
@@ -64,40 +72,60 @@ def learning_rate(step: int) -> float:
     return 1.0 - 0.9 * step / 100  # micrograd demo's schedule
 
 
-def _clock(fn):
-    t = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t, out
-
-
 # ---------------------------------------------------------------------------------------------
-# Plain floats with a hand-written backward: the floor any scalar engine pays on top of.
+# The wide workload: one source text for every engine's Value class
 
 
-def wide_floor_forward_values(a, b, c):
-    """The floor's forward: f, and the pre-activations zᵢ that its backward needs."""
-    zs, f = [], 0.0
+def wide_expression(a, b, c):
+    """Ten operations in micrograd's operator set (``*``, ``+``, ``-``, ``/``, ``**``, relu)."""
+    return ((a * b + c).relu() - 2 * a) ** 2 + c / (b * b + 1.0)
+
+
+WIDE_OPS_PER_TERM = 10
+
+
+def tree_sum(terms):
+    """Σ terms by a balanced tree of binary additions (depth log₂ N: no engine recurses deeply)."""
+    terms = list(terms)
+    while len(terms) > 1:
+        paired = [x + y for x, y in zip(terms[::2], terms[1::2])]
+        if len(terms) % 2:
+            paired.append(terms[-1])
+        terms = paired
+    return terms[0]
+
+
+def wide_forward(A, B, C):
+    return tree_sum([wide_expression(a, b, c) for a, b, c in zip(A, B, C)])
+
+
+def wide_floor_forward(a, b, c):
+    """Plain floats: the sum, and what the hand-written backward needs (the relu's input)."""
+    zs, total = [], 0.0
     for ai, bi, ci in zip(a, b, c):
         z = ai * bi + ci
         zs.append(z)
-        if z > 0.0:
-            f += z
-    return zs, f
+        u = (z if z > 0.0 else 0.0) - 2 * ai
+        total += u ** 2 + ci / (bi * bi + 1.0)
+    return zs, total
 
 
-def wide_floor(a, b, c):
-    def backward():
-        ga, gb, gc_ = [], [], []
-        for ai, bi, z in zip(a, b, zs):
-            m = 1.0 if z > 0.0 else 0.0
-            ga.append(bi * m)
-            gb.append(ai * m)
-            gc_.append(m)
-        return ga
+def wide_floor_backward(a, b, c, zs):
+    """∂sum/∂aᵢ, ∂sum/∂bᵢ, ∂sum/∂cᵢ of `wide_floor_forward`, written out by hand."""
+    ga, gb, gc_ = [], [], []
+    for ai, bi, ci, z in zip(a, b, c, zs):
+        r = z if z > 0.0 else 0.0
+        step = 1.0 if z > 0.0 else 0.0
+        du = 2.0 * (r - 2 * ai)
+        d = bi * bi + 1.0
+        ga.append(du * (step * bi - 2.0))
+        gb.append(du * step * ai - ci * 2.0 * bi / (d * d))
+        gc_.append(du * step + 1.0 / d)
+    return ga, gb, gc_
 
-    t_fwd, (zs, f) = _clock(lambda: wide_floor_forward_values(a, b, c))
-    t_bwd, ga = _clock(backward)
-    return t_fwd, t_bwd, (f, ga[0])
+
+# ---------------------------------------------------------------------------------------------
+# MLPs. The floor: lists of floats, forward and backward written out by hand, one sample at a time.
 
 
 class FloorMLP:
@@ -160,43 +188,128 @@ class FloorMLP:
         return loss
 
 
-# ---------------------------------------------------------------------------------------------
-# chainrule, scalar engine
+# micrograd's nn module, as classes over any Value class: what "micrograd-style code" means here.
+
+class _MgNeuron:
+    def __init__(self, V, w, b, nonlin):
+        self.w = [V(x) for x in w]
+        self.b = V(b)
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return act.relu() if self.nonlin else act
+
+    def parameters(self):
+        return self.w + [self.b]
 
 
-def wide_chainrule(a, b, c, paused: bool = False):
-    """``paused``: build and differentiate inside `autograd.gc_paused` (the collector off)."""
-    A, B, C = [Value(x) for x in a], [Value(x) for x in b], [Value(x) for x in c]
-    with gc_paused() if paused else contextlib.nullcontext():
-        t_fwd, f = _clock(lambda: sum_values([(x * y + z).relu() for x, y, z in zip(A, B, C)]))
-        t_bwd, _ = _clock(f.backward)
-    return t_fwd, t_bwd, (f.data, A[0].grad)
+class _MgLayer:
+    def __init__(self, V, W, bs, nonlin):
+        self.neurons = [_MgNeuron(V, row, b, nonlin) for row, b in zip(W, bs)]
+
+    def __call__(self, x):
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
 
 
-def wide_replay(a, b, c):
-    """The wide sum as a batch: one recorded term relu(a·b + c), replayed on all N triples."""
-    x, y, z = Value(0.0, "a"), Value(0.0, "b"), Value(0.0, "c")
-    rep = Replay((x * y + z).relu(), inputs=[x, y, z])
-    batch = np.column_stack([a, b, c])
+class MicrogradStyleMLP:
+    """micrograd's MLP, Layer and Neuron, line for line, over the Value class ``V`` (chainrule's by
+    default); its `step` is micrograd's demo training step, also line for line."""
 
-    def backward():
-        rep.backward()
-        return rep.input_gradients()
+    def __init__(self, weights, V=Value):
+        self.V = V
+        self.layers = [_MgLayer(V, W, bs, l < len(weights) - 1) for l, (W, bs) in enumerate(weights)]
 
-    t_fwd, terms = _clock(lambda: rep.forward(batch))
-    t_bwd, grads = _clock(backward)
-    return t_fwd, t_bwd, (float(terms.sum()), float(grads[0, 0]))
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0
+
+    def step(self, X, Y, lr):
+        return micrograd_demo_step(self, self.V, X, Y, lr)
+
+
+def micrograd_demo_step(model, V, X, Y, lr):
+    """micrograd's demo: loss over the whole batch, zero_grad, backward, SGD."""
+    inputs = [list(map(V, xrow)) for xrow in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(Y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * sum((p * p for p in model.parameters()))
+    total = data_loss + reg_loss
+    model.zero_grad()
+    total.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return total.data
+
+
+class MicrogradMLP:
+    """micrograd's own MLP (the pip-installed package), with the shared initial weights copied in."""
+
+    def __init__(self, weights):
+        from micrograd.engine import Value as MV
+        from micrograd.nn import MLP
+        self.V = MV
+        self.model = MLP(SIZES[0], list(SIZES[1:]))
+        for layer, (W, bs) in zip(self.model.layers, weights):
+            for neuron, row, b in zip(layer.neurons, W, bs):
+                for wv, w in zip(neuron.w, row):
+                    wv.data = w
+                neuron.b.data = b
+
+    def parameters(self):
+        return self.model.parameters()
+
+    def step(self, X, Y, lr):
+        return micrograd_demo_step(self.model, self.V, X, Y, lr)
+
+
+class NNMLP:
+    """chainrule's `nn.MLP` (relu hidden layers, identity output: its defaults) with the same loss,
+    written with chainrule's n-ary `sum_values`."""
+
+    def __init__(self, weights):
+        from nn import MLP
+        self.net = MLP(list(SIZES))
+        self.net.load([W for W, _ in weights], [b for _, b in weights])
+        self.params = self.net.parameters()
+
+    def parameters(self):
+        return self.params
+
+    def step(self, X, Y, lr):
+        net, params = self.net, self.params
+        scores = [net(x)[0] for x in X]
+        hinges = [(1.0 - y * s).relu() for y, s in zip(Y, scores)]
+        total = sum_values(hinges) * (1.0 / len(hinges)) + ALPHA * sum_values([p * p for p in params])
+        net.zero_grad()
+        total.backward()
+        for p in params:
+            p.data -= lr * p.grad
+        return total.data
 
 
 class ChainruleMLP:
-    """The MLP on Values. ``neuron="linear"``: each pre-activation is ONE `autograd.linear` node (how
-    chainrule builds a neuron); ``neuron="binary"``: a chain of binary * and + as micrograd builds it."""
+    """The MLP on chainrule Values, written directly. ``neuron="linear"``: each pre-activation is ONE
+    `autograd.linear` node (how chainrule builds a neuron); ``neuron="binary"``: a chain of binary
+    ``*`` and ``+`` as micrograd builds it."""
 
-    def __init__(self, weights, neuron: str = "linear", paused: bool = False):
+    def __init__(self, weights, neuron: str = "linear"):
         self.W = [[[Value(w) for w in row] for row in W] for W, _ in weights]
         self.B = [[Value(b) for b in bs] for _, bs in weights]
         self.neuron = neuron
-        self.paused = paused
 
     def parameters(self):
         return [w for W in self.W for row in W for w in row] + [b for B in self.B for b in B]
@@ -221,11 +334,10 @@ class ChainruleMLP:
 
     def step(self, X, Y, lr):
         params = self.parameters()
-        with gc_paused() if self.paused else contextlib.nullcontext():
-            total = self.loss(X, Y)
-            for p in params:
-                p.grad = 0.0
-            total.backward()
+        total = self.loss(X, Y)
+        for p in params:
+            p.grad = 0.0
+        total.backward()
         for p in params:
             p.data -= lr * p.grad
         return total.data
@@ -246,20 +358,56 @@ class ReplayMLP:
         reg = ALPHA * sum_values([p * p for p in params])
         self.replay = Replay(hinge * (1.0 / n) + reg * (1.0 / n), inputs=[x1, x2, y])
         self.params = self.replay.parameters
+        where = {id(p): k for k, p in enumerate(self.params)}
+        self._order = np.array([where[id(p)] for p in params])  # Replay's order -> the network's
 
     def parameters(self):
         return self.net.parameters()
 
-    def step(self, XY, lr):
+    def forward_backward(self, XY):
+        """(loss, gradients in the network's parameter order, as `NumpyMLP.forward_backward` gives them)."""
         loss = float(self.replay.forward(XY).sum())
-        grads = self.replay.backward()
-        for p, g in zip(self.params, grads.tolist()):
+        return loss, self.replay.backward()[self._order]
+
+    def step(self, XY, lr):
+        loss, grads = self.forward_backward(XY)
+        for p, g in zip(self.net.parameters(), grads.tolist()):
             p.data -= lr * g
         return loss
 
 
+class NumpyMLP:
+    """The same network and loss on the whole batch, forward and backward written by hand in numpy:
+    the reference a batched engine is measured against."""
+
+    def __init__(self, weights):
+        self.W = [np.array(W, dtype=float) for W, _ in weights]
+        self.b = [np.array(b, dtype=float) for _, b in weights]
+
+    def forward_backward(self, X, Y):
+        """(loss, gradients flattened in `ChainruleMLP.parameters` order: every W row by row, then every b)."""
+        W, b = self.W, self.b
+        n = X.shape[0]
+        hs, zs = [X], []
+        for l in range(len(W)):
+            z = hs[-1] @ W[l].T + b[l]
+            zs.append(z)
+            hs.append(np.maximum(z, 0.0) if l < len(W) - 1 else z)
+        margin = 1.0 - Y * hs[-1][:, 0]
+        reg = sum(float(np.dot(w.ravel(), w.ravel())) for w in W) + sum(float(np.dot(c, c)) for c in b)
+        loss = float(np.maximum(margin, 0.0).sum()) / n + ALPHA * reg
+        delta = np.where(margin > 0.0, -Y / n, 0.0)[:, None]
+        gW, gb = [None] * len(W), [None] * len(W)
+        for l in range(len(W) - 1, -1, -1):
+            gW[l] = delta.T @ hs[l] + (2.0 * ALPHA) * W[l]
+            gb[l] = delta.sum(axis=0) + (2.0 * ALPHA) * b[l]
+            if l:
+                delta = (delta @ W[l]) * (zs[l - 1] > 0.0)
+        return loss, np.concatenate([g.ravel() for g in gW] + gb)
+
+
 # ---------------------------------------------------------------------------------------------
-# micrograd 0.1.0 (optional)
+# micrograd 0.1.0 (optional: the `bench` extra installs it)
 
 
 def micrograd_available() -> bool:
@@ -270,54 +418,14 @@ def micrograd_available() -> bool:
     return True
 
 
-def wide_micrograd(a, b, c):
+def micrograd_value():
     from micrograd.engine import Value as MV
-    A, B, C = [MV(x) for x in a], [MV(x) for x in b], [MV(x) for x in c]
-
-    def forward():
-        terms = [(x * y + z).relu() for x, y, z in zip(A, B, C)]
-        # Summed pairwise: a chain of N additions would overflow micrograd's recursive topological sort.
-        while len(terms) > 1:
-            terms = [terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
-        return terms[0]
-
-    t_fwd, f = _clock(forward)
-    t_bwd, _ = _clock(f.backward)
-    return t_fwd, t_bwd, (f.data, A[0].grad)
-
-
-class MicrogradMLP:
-    """micrograd's own MLP and demo loss, with the shared initial weights copied in."""
-
-    def __init__(self, weights):
-        from micrograd.nn import MLP
-        self.model = MLP(SIZES[0], list(SIZES[1:]))
-        for layer, (W, bs) in zip(self.model.layers, weights):
-            for neuron, row, b in zip(layer.neurons, W, bs):
-                for wv, w in zip(neuron.w, row):
-                    wv.data = w
-                neuron.b.data = b
-
-    def parameters(self):
-        return self.model.parameters()
-
-    def step(self, X, Y, lr):
-        from micrograd.engine import Value as MV
-        inputs = [list(map(MV, row)) for row in X]
-        scores = list(map(self.model, inputs))
-        losses = [(1 + -y * s).relu() for y, s in zip(Y, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        total = data_loss + ALPHA * sum(p * p for p in self.model.parameters())
-        self.model.zero_grad()
-        total.backward()
-        for p in self.model.parameters():
-            p.data -= lr * p.grad
-        return total.data
+    return MV
 
 
 def deepest_micrograd(limit: int = 1_000_000) -> tuple[int, str]:
     """The longest chain micrograd differentiates at the default recursion limit, and how it fails."""
-    from micrograd.engine import Value as MV
+    MV = micrograd_value()
 
     def works(depth):
         x = MV(1.0)
@@ -342,105 +450,54 @@ def deepest_micrograd(limit: int = 1_000_000) -> tuple[int, str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# PyTorch (optional): 0-dim tensors for the wide workload, batched tensors for wide and MLP.
+# Depth and memory
 
 
-def torch_available() -> bool:
-    try:
-        import torch  # noqa: F401
-    except Exception:  # ImportError, or a CUDA build missing its shared libraries
-        return False
-    return True
+def deep_chain(V, depth: int):
+    """x → x·1.0001 → … + 0.0001 → …: ``depth`` operations, alternately a product and a sum."""
+    x = V(1.0)
+    v = x
+    for _ in range(depth // 2):
+        v = v * 1.0001 + 0.0001
+    return x, v
 
 
-def wide_torch_scalar(a, b, c):
-    import torch
-    A = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in a]
-    B = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in b]
-    C = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in c]
-    t_fwd, f = _clock(lambda: torch.stack([torch.relu(x * y + z) for x, y, z in zip(A, B, C)]).sum())
-    t_bwd, _ = _clock(f.backward)
-    return t_fwd, t_bwd, (float(f), float(A[0].grad))
+def deep_expected_grad(depth: int) -> float:
+    return 1.0001 ** (depth // 2)
 
 
-def wide_torch_batched(a, b, c):
-    import torch
-    A, B, C = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (a, b, c))
-    t_fwd, f = _clock(lambda: torch.relu(A * B + C).sum())
-    t_bwd, _ = _clock(f.backward)
-    return t_fwd, t_bwd, (float(f), float(A.grad[0]))
+def bytes_per_node(V, n: int = 20_000):
+    """Bytes retained per binary operation node ``x * y`` (x, y existing leaves), by tracemalloc.
 
-
-class TorchBatchedMLP:
-    def __init__(self, weights):
-        import torch
-        self.torch = torch
-        self.params = []
-        for W, bs in weights:
-            self.params += [torch.tensor(W, dtype=torch.float64, requires_grad=True),
-                            torch.tensor(bs, dtype=torch.float64, requires_grad=True)]
-
-    def step(self, X, Y, lr):
-        torch = self.torch
-        h = torch.as_tensor(X, dtype=torch.float64)
-        pairs = list(zip(self.params[::2], self.params[1::2]))
-        for l, (W, b) in enumerate(pairs):
-            h = h @ W.T + b
-            if l < len(pairs) - 1:
-                h = torch.relu(h)
-        y = torch.as_tensor(Y, dtype=torch.float64)
-        total = torch.relu(1 - y * h[:, 0]).mean() + ALPHA * sum((p * p).sum() for p in self.params)
-        for p in self.params:
-            p.grad = None
-        total.backward()
-        with torch.no_grad():
-            for p in self.params:
-                p -= lr * p.grad
-        return float(total)
-
-
-# ---------------------------------------------------------------------------------------------
-# Depth and memory for chainrule
-
-
-def deep_chainrule(depth: int) -> float:
-    """Seconds for forward + backward of the deep chain; raises if the engine cannot."""
-    def run():
-        x = Value(1.0)
-        v = x
-        for _ in range(depth):
-            v = v * 1.0001 + 0.0001
-        v.backward()
-        return x.grad
-    t, grad = _clock(run)
-    expected = 1.0001 ** depth
-    if not math.isclose(grad, expected, rel_tol=1e-6):
-        raise AssertionError(f"deep chain gradient {grad} != {expected}")
-    return t
-
-
-def count_nodes(root, parents_of) -> int:
-    """Nodes reachable from root, by an iterative walk (engines differ in what they call parents)."""
-    seen, stack = {id(root)}, [root]
-    while stack:
-        v = stack.pop()
-        for p in parents_of(v):
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
-    return len(seen)
-
-
-def bytes_per_node(build, parents_of, n_leaves: int):
-    """(bytes retained by build(), per node it created). build() returns the root; leaves pre-exist."""
+    The list that holds the nodes (8 bytes an entry) is not counted.
+    """
+    xs, ys = [V(float(i) + 0.5) for i in range(n)], [V(1.0 - float(i)) for i in range(n)]
+    nodes = [None] * n
     gc.collect()
     tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    root = build()
-    after = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    nodes = count_nodes(root, parents_of) - n_leaves
-    return (after - before) / nodes, nodes
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(n):
+            nodes[i] = xs[i] * ys[i]
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return (after - before) / n
+
+
+def wide_bytes_per_node(V, n: int, count_nodes):
+    """Bytes retained by the wide forward pass per node it recorded (partials' own floats included)."""
+    a, b, c = wide_data(n)
+    A, B, C = [V(x) for x in a], [V(x) for x in b], [V(x) for x in c]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        root = wide_forward(A, B, C)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return (after - before) / (count_nodes(root) - 3 * n)
 
 
 def rss_bytes() -> int:
@@ -448,6 +505,17 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * 4096
 
 
+def clock(fn):
+    """(seconds fn() took, its result), after gc.collect(); the collector stays on while it runs."""
+    gc.collect()
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
 def python_version() -> str:
     return sys.version.split()[0]
 
+
+def isclose(x: float, y: float) -> bool:
+    return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from autograd import Replay, Value, backward, gc_paused, linear, logsumexp, sum_values, topological_order
+from autograd.value import _LEFT
 
 
 def small_network(xs, params):
@@ -104,10 +105,21 @@ def test_a_node_stays_small():
         per_node = (tracemalloc.get_traced_memory()[0] - before - 8 * len(nodes)) / len(nodes)
     finally:
         tracemalloc.stop()
-    # 96-byte slotted object (8 slots: 7 attributes and the walks' private mark) + 24-byte float +
-    # two 2-tuples (56 bytes each): ≈ 232 bytes. A __dict__, a __weakref__ or any other extra slot
-    # per node would push it over this bound.
+    # A 96-byte slotted object (8 slots, parents and partials flat in four of them) + its 24-byte
+    # float; the partials of x*x are x's own float. A __dict__, a __weakref__, a tuple per node or
+    # any other extra slot would push it over 130 bytes.
     assert per_node < 240, per_node
+    assert per_node <= 130, per_node
+
+
+def test_every_kind_of_node_is_one_object_for_the_cycle_collector():
+    # ... for the nodes of one or two arguments: nothing it refers to but Values is tracked (no
+    # tuples of parents or partials), so the collector has one object per node to look at.
+    x, y = Value(2.0), Value(3.0)
+    for v in [x * y, x + 1, 2 * x, -x, x.relu(), x ** 2, x / y, x - y, 1 - x, (x * y).tanh(), x.sigmoid()]:
+        others = [r for r in gc.get_referents(v)
+                  if gc.is_tracked(r) and not isinstance(r, (Value, type)) and r is not _LEFT]  # _LEFT: shared
+        assert others == [], (v.op, others)
 
 
 def test_the_issues_deep_chain_far_beyond_the_recursion_limit():
