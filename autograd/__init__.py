@@ -1,7 +1,8 @@
 """chainrule's engine: scalar reverse-mode autograd that records, for every node, its local partials.
 
-The engine is value.py (the node), ops.py (the rule table), graph.py (walks and backward),
-gradcheck.py, replay.py and errors.py; it imports nothing from the rest. Built on it: derive/
+The engine is value.py (the node), ops.py (the rule table), chain_rule.py (backward), graph.py
+(the other walks), nary.py (Σ, linear, softmax as one node each), slots.py (a node's layout),
+coerce.py (numbers in), gradcheck.py, replay/ and errors.py; it imports nothing from the rest. Built on it: derive/
 (derivations as data), render/ (text, Markdown, LaTeX), drawing/ (graphviz drawings) and
 stepthrough/ (the step-through page).
 
@@ -24,6 +25,7 @@ check_import_name()  # first: a clash explained beats a confusing error from a h
 __distribution__ = "chainrule"  # how nn tells this engine from another project's `autograd`
 
 from autograd import notation, ops  # noqa: E402
+from autograd.coerce import as_float  # noqa: E402
 from autograd.errors import (ChainruleError, DomainError, DrawingTooLargeError, GradcheckError, NonFiniteError,
                              RenderError)
 from autograd.derive import Explanation, explain, forward_table, trace
@@ -31,7 +33,8 @@ from autograd.gradcheck import GradcheckReport, gradcheck
 from autograd.graph import (backward, check_finite, count_paths, depends_on, describe_nonfinite, gc_paused, leaves,
                             paths, topological_order, zero_grad)
 from autograd.replay import Replay
-from autograd.value import Value, as_float, linear, logsumexp, softmax, sum_values
+from autograd.nary import linear, logsumexp, softmax, sum_values
+from autograd.value import Value
 from autograd.drawing import Drawing, draw, save
 from autograd.stepthrough import StepThrough, step_through
 

@@ -23,7 +23,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from autograd.value import Value, as_float
+from autograd.coerce import as_float
+from autograd.value import Value
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "relu": Value.relu, "sigmoid": Value.sigmoid, "tanh": Value.tanh, "exp": Value.exp, "log": Value.log,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from autograd.errors import GradcheckError
-from autograd.value import Value, as_float
+from autograd.coerce import as_float
+from autograd.value import Value
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from autograd.errors import NonFiniteError
-from autograd.value import _LEFT, _NARY, Value, backward, describe_nonfinite_in, zero_grad
+from autograd.chain_rule import backward, describe_nonfinite_in, zero_grad
+from autograd.slots import LEFT, NARY
+from autograd.value import Value
 
 __all__ = ["topological_order", "gc_paused", "backward", "zero_grad", "leaves", "depends_on", "paths",
            "count_paths", "describe_nonfinite", "check_finite"]
@@ -56,10 +58,10 @@ def topological_order(root: Value) -> list[Value]:
         push(v)
         push(_PLACE)
         # Pushed last to first, so the first argument is expanded first.
-        if b is None or b is _LEFT:
+        if b is None or b is LEFT:
             if id(a) not in seen:
                 push(a)
-        elif b is _NARY:
+        elif b is NARY:
             for p in reversed(a):
                 if id(p) not in seen:
                     push(p)

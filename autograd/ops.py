@@ -17,144 +17,18 @@ Each `Rule` holds, side by side:
 numpy namespace with the same function names, so the same rule computes a whole batch at once.
 Partials are written in terms of the inputs *and the output* (``tanh′ = 1 − out²``), as a student
 writes them. Nothing here knows about `Value`: the engine (value.py) applies these rules, the
-printouts (explain.py) and drawings (viz.py) read their formulas.
+printouts (derive/) and drawings (drawing/) read their formulas. The `Rule` class is in
+rule.py, the scalar math namespace in scalar_math.py.
 
 Kinks: ``relu′(0) = 0`` and ``abs′(0) = 0`` (the subgradient PyTorch and JAX also choose).
 """
 
 from __future__ import annotations
 
-import math
-import sys
-from dataclasses import dataclass
-from functools import reduce
-from operator import add, mul
-from typing import Callable, Sequence, Union
+from operator import mul
 
-Text = Union[str, Callable[[Sequence[str], str], str]]
-
-EXP_LIMIT = math.log(1.7976931348623157e308)  # 709.78…: exp(x) overflows float64 above this
-
-if sys.version_info >= (3, 12):
-    def plain_sum(xs, start=0):
-        """Σ left to right, rounding after each addition, as Python's ``sum`` of floats did before
-        3.12 (it compensates rounding errors since): the same digits on every supported Python."""
-        return reduce(add, xs, start)
-else:
-    plain_sum = sum
-
-
-class ScalarMath:
-    """Math on Python floats, numerically careful where the textbook formula is not.
-
-    ``sigmoid`` and ``softplus`` never evaluate ``exp`` of a large positive number, so they are exact
-    and finite at ±1000; ``logsumexp`` subtracts the largest argument first.
-    """
-
-    exp = staticmethod(math.exp)
-    log = staticmethod(math.log)
-    tanh = staticmethod(math.tanh)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
-    sqrt = staticmethod(math.sqrt)
-    fabs = staticmethod(math.fabs)
-    pow = staticmethod(math.pow)
-
-    @staticmethod
-    def sigmoid(x: float) -> float:
-        if x >= 0.0:
-            return 1.0 / (1.0 + math.exp(-x))
-        e = math.exp(x)
-        return e / (1.0 + e)
-
-    @staticmethod
-    def softplus(x: float) -> float:
-        # log(1 + eˣ) = max(x, 0) + log1p(e^−|x|): no overflow for large x, no lost digits for small.
-        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-    @staticmethod
-    def relu(x: float) -> float:
-        return x if x > 0.0 else 0.0
-
-    @staticmethod
-    def step(x: float) -> float:
-        """1 where x > 0, else 0: relu′, with relu′(0) = 0."""
-        return 1.0 if x > 0.0 else 0.0
-
-    @staticmethod
-    def sign(x: float) -> float:
-        """abs′, with abs′(0) = 0."""
-        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
-
-    @staticmethod
-    def logsumexp(xs: Sequence[float]) -> float:
-        top = max(xs)
-        return top + math.log(math.fsum(math.exp(x - top) for x in xs))
-
-    @staticmethod
-    def is_integer(x: float) -> bool:
-        return float(x).is_integer()
-
-
-SCALAR = ScalarMath()
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One primitive: forward, local partials and their formula text. See the module docstring."""
-
-    name: str
-    symbol: str  # what an operation node shows in a drawing
-    forward: Callable
-    text: Text
-    latex: Text
-    partial_text: tuple | Callable = ()  # per argument; for any arity, one function (i, names, out)
-    partial_latex: tuple | Callable = ()
-    partials: tuple = ()  # one function per argument, for fixed arity (derived from constant_partials)
-    nary_partial: Callable | None = None  # (m, i, out, xs) -> one partial; derived from nary_partials
-    nary_partials: Callable | None = None  # (m, out, xs) -> a tuple of every partial, for any arity
-    domain: str = ""  # where it is defined, for error messages
-    arity: int | None = 1  # None: any number of arguments
-    literal_args: tuple = ()  # arguments the formula text reads as numbers (pow's exponent: x², 3·x²)
-    # For a rule whose partials are numbers (add, sub, neg): those numbers, written here once. The
-    # engine then gives every such node this very tuple instead of calling a function per argument
-    # and building a new tuple: faster, and one tuple shared by all the nodes of a graph.
-    constant_partials: tuple | None = None
-
-    def __post_init__(self) -> None:
-        if self.constant_partials is not None:
-            fns = tuple(_constant_fn(d) for d in self.constant_partials)
-            object.__setattr__(self, "partials", fns)  # frozen: set once, here
-        if self.nary_partials is not None and self.nary_partial is None:
-            object.__setattr__(self, "nary_partial", _one_of(self.nary_partials))
-
-    def format(self, template: Text, names: Sequence[str], out: str) -> str:
-        """Fill a formula template with argument names and the output name."""
-        if callable(template):
-            return template(names, out)
-        return template.format(*names, out=out)
-
-    def expression(self, names: Sequence[str], latex: bool = False) -> str:
-        """The forward formula, e.g. ``tanh(z)``, in Unicode or LaTeX."""
-        return self.format(self.latex if latex else self.text, names, "")
-
-    def partial_expression(self, i: int, names: Sequence[str], out: str, latex: bool = False) -> str:
-        """The formula of ∂out/∂(argument i), e.g. ``1 − a²`` for tanh with output named a."""
-        table = self.partial_latex if latex else self.partial_text
-        if self.arity is None:  # one function of (i, names, out) serves every argument
-            return table(i, names, out)
-        return self.format(table[i], names, out)
-
-
-def _constant_fn(d: float) -> Callable:
-    return lambda m, out, *xs: d
-
-
-def _one_of(all_partials: Callable) -> Callable:
-    # One partial of an n-ary rule, for callers that need only some (the printouts). The engine
-    # calls nary_partials once per node: one call instead of one per argument.
-    return lambda m, i, out, xs: all_partials(m, out, xs)[i]
-
+from autograd.rule import Rule
+from autograd.scalar_math import EXP_LIMIT, SCALAR, ScalarMath, plain_sum
 
 RULES: dict[str, Rule] = {}
 
@@ -402,3 +276,7 @@ SOFTMAX = _register(Rule(
     lambda names, out: rf"\operatorname{{softmax}}_{{{_softmax_names(names)[0] + 1}}}({_softmax_names(names)[1]})",
     _softmax_partial_text, lambda j, names, out: _softmax_partial_text(j, names, out, latex=True),
     nary_partials=_softmax_partials, arity=None, literal_args=(0,)))
+
+__all__ = ["EXP_LIMIT", "RULES", "Rule", "SCALAR", "ScalarMath", "plain_sum", "ADD", "SUB", "MUL",
+           "DIV", "POW", "NEG", "EXP", "LOG", "SQRT", "TANH", "SIGMOID", "RELU", "SIN", "COS",
+           "ABS", "SOFTPLUS", "SUM", "LINEAR", "LOGSUMEXP", "SOFTMAX"]

@@ -1,4 +1,4 @@
-"""`Value`, a scalar that remembers how it was computed, and `backward`, the chain rule.
+"""`Value`, a scalar that remembers how it was computed, and the generic way to apply a rule to Values.
 
 A Value is a node of a computation graph. Besides its number (``data``) and, after ``backward()``,
 its gradient (``grad``), it keeps the name of the rule that made it (``op``), the Values it was made
@@ -12,99 +12,33 @@ numbers stay in ``consts`` so that printouts can show them.
 >>> (z.data, x.grad, y.grad)
 (-4.0, -2.0, 2.0)
 
-How a node is stored. Python's cycle collector visits every object that can hold references, and
-a graph is made of millions of them, so a node is ONE such object: a slotted Value whose parents
-and partials sit in four flat slots instead of two tuples of their own:
+A node is one slotted object whose parents and partials sit in four flat slots (the layout is in
+slots.py). Readers never see this: ``parents``, ``partials`` and ``consts`` are properties that give
+ordered tuples. The rule table (ops.py) defines every operation; `_apply1`, `_apply2` and
+`apply_nary` apply any rule. The operations used most (+, −, ·, /, ** with a constant, neg, relu,
+and `linear` over Values) compute their rule's formulas inline instead, skipping three Python
+calls each; anything out of the ordinary (a domain error, a numpy array, a Value subclass) goes
+through the generic path, and tests/test_engine_fastpaths.py checks every inlined case against
+the rule table.
 
-==========================  ==========  ==========  ===============  =========================
-node                        ``_a``      ``_b``      ``_da``          ``_db``
-==========================  ==========  ==========  ===============  =========================
-leaf                        None        None        (walk mark)      None
-one argument (``tanh x``)   x           None        ∂/∂x             None
-Value op constant (x − 3)   x           None        ∂/∂x             the constant 3.0
-constant op Value (3 − x)   x           `_LEFT`     ∂/∂x             the constant 3.0
-two Values (x·y)            x           y           ∂/∂x             ∂/∂y
-any number (Σ, linear)      (parents)   `_NARY`     (partials)       ``consts`` or None
-==========================  ==========  ==========  ===============  =========================
+The chain rule is in chain_rule.py; operations on many Values at once (Σ, linear, softmax) in nary.py.
 
-Readers never see this: ``parents``, ``partials`` and ``consts`` are properties that give ordered
-tuples. The rule table (ops.py) defines every operation; `_apply1`, `_apply2` and `_apply_n` apply
-any rule. The operations used most (+, −, ·, /, ** with a constant, neg, relu, and `linear` over
-Values) compute their rule's formulas inline instead, skipping three Python calls each; anything
-out of the ordinary (a domain error, a numpy array, a Value subclass) goes through the generic
-path, and tests/test_engine_fastpaths.py checks every inlined case against the rule table.
-
-The chain rule lives here too, in `backward`, so that ``Value.backward`` needs no import of
-graph.py (which builds the other walks on this module and imports it, never the reverse).
+This module is longer than 300 lines because of those inlined operators: each repeats, for one
+rule, the few lines of node building that the generic path does in three calls. Spreading the class
+over several modules would not make any of it shorter to read.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
-import threading
-from operator import attrgetter
-from operator import mul as _mul
 
 from autograd import ops
-from autograd.errors import DomainError, NonFiniteError
+from autograd.chain_rule import backward, zero_grad
+from autograd.coerce import INT_LIMIT, as_float, describe
+from autograd.errors import DomainError
+from autograd.slots import LEFT, NARY
 
 _INF = math.inf
-_FLOAT_MAX = 1.7976931348623157e308
-_INT_LIMIT = int(_FLOAT_MAX)  # ints beyond this (in size) are too large for a float
-
-# Tags in the ``_b`` slot (see the module docstring): "the constant stood on the left" and "parents
-# and partials are tuples". They are compared by identity only.
-_LEFT = type("_ConstantOnTheLeft", (), {"__repr__": lambda self: "<constant on the left>"})()
-_NARY = type("_AnyNumberOfArguments", (), {"__repr__": lambda self: "<any number of arguments>"})()
-
-
-def _describe(x: object) -> str:
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _too_large(x: object, what: str) -> ValueError:
-    digits = int(abs(int(x)).bit_length() * 0.30103) + 1 if isinstance(x, numbers.Integral) else None
-    size = f"an integer of about {digits} digits" if digits else _describe(x)
-    return ValueError(f"{what} is too large for a float: {size} is beyond float64's range (about ±1.8e308); "
-                      f"scale it down, or compute with logarithms")
-
-
-def as_float(x: object, what: str = "value") -> float:
-    """Coerce a user's number to a finite Python float, or raise a TypeError/ValueError that says why.
-
-    Accepts int, float, fractions and numpy scalars (also 0-d arrays). Rejects bool (almost always a
-    slip: write 1.0 or 0.0), complex, str, None and containers, non-finite numbers, and numbers too
-    large for a float (a 400-digit integer).
-
-    >>> as_float(3), as_float(0.5)
-    (3.0, 0.5)
-    """
-    cls = x.__class__
-    if cls is float:
-        f = x
-    elif cls is int:
-        if not -_INT_LIMIT <= x <= _INT_LIMIT:
-            raise _too_large(x, what)
-        f = float(x)
-    elif isinstance(x, bool):
-        raise TypeError(f"{what} must be a real number, got the bool {x!r}; write 1.0 or 0.0 if you mean a number")
-    elif isinstance(x, numbers.Real):
-        try:
-            f = float(x)
-        except OverflowError:
-            raise _too_large(x, what) from None
-    elif getattr(x, "shape", None) == () and hasattr(x, "dtype") and x.dtype.kind in "iuf":
-        f = float(x)  # a 0-d numpy array
-    else:
-        raise TypeError(
-            f"{what} must be a real number (int, float or numpy scalar), got {_describe(x)} of type "
-            f"{type(x).__name__}; convert it with float(...) or pick one element of a sequence")
-    if not -_INF < f < _INF:
-        raise ValueError(f"{what} must be finite, got {f!r}; NaN and infinity cannot be differentiated through")
-    return f
-
 
 _new = object.__new__
 _M = ops.SCALAR  # the math namespace of the scalar engine
@@ -143,7 +77,7 @@ class Value:
         self.data = as_float(data, "Value data")
         self.grad = 0.0
         if label.__class__ is not str and not isinstance(label, str):
-            raise TypeError(f"label must be a str such as 'W^1_{{21}}', got {_describe(label)}")
+            raise TypeError(f"label must be a str such as 'W^1_{{21}}', got {describe(label)}")
         self.label = label
         self.op = ""
         self._a = self._b = self._da = self._db = None
@@ -151,7 +85,7 @@ class Value:
     def named(self, label: str) -> "Value":
         """Set the label and return self, so a name can be given inline: ``(w * x).named("z")``."""
         if not isinstance(label, str):
-            raise TypeError(f"label must be a str such as 'W^1_{{21}}', got {_describe(label)}")
+            raise TypeError(f"label must be a str such as 'W^1_{{21}}', got {describe(label)}")
         self.label = label
         return self
 
@@ -164,10 +98,10 @@ class Value:
     def parents(self) -> tuple:
         """The arguments that are Values, in order (``a*a`` gives ``(a, a)``); ``()`` for a leaf."""
         b = self._b
-        if b is None or b is _LEFT:
+        if b is None or b is LEFT:
             a = self._a
             return () if a is None else (a,)
-        if b is _NARY:
+        if b is NARY:
             return self._a
         return (self._a, b)
 
@@ -175,9 +109,9 @@ class Value:
     def partials(self) -> tuple:
         """∂self/∂parents[i] for each parent, in the order of ``parents``."""
         b = self._b
-        if b is None or b is _LEFT:
+        if b is None or b is LEFT:
             return () if self._a is None else (self._da,)
-        if b is _NARY:
+        if b is NARY:
             return self._da
         return (self._da, self._db)
 
@@ -188,9 +122,9 @@ class Value:
         if b is None:
             c = self._db
             return None if c is None else (None, c)
-        if b is _LEFT:
+        if b is LEFT:
             return (self._db, None)
-        if b is _NARY:
+        if b is NARY:
             return self._db
         return None
 
@@ -227,7 +161,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
                 v._a = self; v._b = other; v._da = 1.0; v._db = 1.0  # noqa: E702
                 return v
-        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        elif cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             out = self.data + c
             if out - out == 0.0:
@@ -239,13 +173,13 @@ class Value:
 
     def __radd__(self, other):
         cls = other.__class__
-        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        if cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             out = c + self.data
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
-                v._a = self; v._b = _LEFT; v._da = 1.0; v._db = c  # noqa: E702
+                v._a = self; v._b = LEFT; v._da = 1.0; v._db = c  # noqa: E702
                 return v
         return _apply2(_ADD, other, self)
 
@@ -258,7 +192,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
                 v._a = self; v._b = other; v._da = 1.0; v._db = -1.0  # noqa: E702
                 return v
-        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        elif cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             out = self.data - c
             if out - out == 0.0:
@@ -270,13 +204,13 @@ class Value:
 
     def __rsub__(self, other):
         cls = other.__class__
-        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        if cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             out = c - self.data
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
-                v._a = self; v._b = _LEFT; v._da = -1.0; v._db = c  # noqa: E702
+                v._a = self; v._b = LEFT; v._da = -1.0; v._db = c  # noqa: E702
                 return v
         return _apply2(_SUB, other, self)
 
@@ -291,7 +225,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
                 v._a = self; v._b = other; v._da = y; v._db = x  # noqa: E702
                 return v
-        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        elif cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             out = self.data * c
             if out - out == 0.0:
@@ -303,13 +237,13 @@ class Value:
 
     def __rmul__(self, other):
         cls = other.__class__
-        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        if cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             out = c * self.data
             if out - out == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
-                v._a = self; v._b = _LEFT; v._da = c; v._db = c  # noqa: E702
+                v._a = self; v._b = LEFT; v._da = c; v._db = c  # noqa: E702
                 return v
         return _apply2(_MUL, other, self)
 
@@ -325,7 +259,7 @@ class Value:
                     v.data = out; v.grad = 0.0; v.label = ""; v.op = "div"  # noqa: E702
                     v._a = self; v._b = other; v._da = dx; v._db = dy  # noqa: E702
                     return v
-        elif cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        elif cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             if c and c - c == 0.0:
                 out = self.data / c
@@ -341,7 +275,7 @@ class Value:
 
     def __pow__(self, other):
         cls = other.__class__
-        if cls is float or cls is int and -_INT_LIMIT <= other <= _INT_LIMIT:
+        if cls is float or cls is int and -INT_LIMIT <= other <= INT_LIMIT:
             c = other if cls is float else float(other)
             x = self.data
             try:
@@ -409,62 +343,6 @@ class Value:
         zero_grad(self)
 
 
-def sum_values(values, label: str = "") -> Value:
-    """Σ of several Values and numbers as ONE node (not a chain of binary additions)."""
-    return _apply_n(ops.SUM, tuple(values)).named(label)
-
-
-def linear(weights, inputs, bias=None, label: str = "") -> Value:
-    """Σᵢ wᵢ·xᵢ (+ b) as ONE node, whose partials are ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1.
-
-    This is how a neuron's pre-activation is built: a printout then shows ∂α/∂β = W directly.
-    """
-    weights, inputs = tuple(weights), tuple(inputs)
-    n = len(weights)
-    if n != len(inputs):
-        raise ValueError(f"linear needs as many weights as inputs, got {n} weights and {len(inputs)} inputs")
-    # The common case inline (a unit of a network: every argument a Value): the LINEAR rule's own
-    # forward (Σ wᵢxᵢ in order, then + b) and partials (x's, w's, 1), without its generic machinery.
-    wd = [w.data for w in weights if w.__class__ is Value]
-    xd = [x.data for x in inputs if x.__class__ is Value]
-    if n and len(wd) == n == len(xd) and label.__class__ is str:
-        out = _plain_sum(map(_mul, wd, xd))
-        if bias is None:
-            parents = weights + inputs
-        elif bias.__class__ is Value:
-            out += bias.data
-            parents = weights + inputs + (bias,)
-            wd.append(1.0)
-        else:
-            parents = None
-        if parents is not None and out - out == 0.0:
-            xd.extend(wd)
-            v = _new(Value)
-            v.data = out; v.grad = 0.0; v.label = label; v.op = "linear"  # noqa: E702
-            v._a = parents; v._b = _NARY; v._da = tuple(xd); v._db = None  # noqa: E702
-            return v
-    args = weights + inputs + ((bias,) if bias is not None else ())
-    return _apply_n(ops.LINEAR, args).named(label)
-
-
-def logsumexp(values, label: str = "") -> Value:
-    """log Σ exp(vᵢ), computed without overflow; its partials are the softmax of the arguments."""
-    return _apply_n(ops.LOGSUMEXP, tuple(values)).named(label)
-
-
-def softmax(values, labels=None) -> list:
-    """softmaxᵢ(v₁ … vₖ) = exp(vᵢ − log Σⱼ exp vⱼ) for every i, computed stably, one node per output.
-
-    Each output's partials are the textbook ones (∂ŷᵢ/∂vᵢ = ŷᵢ(1 − ŷᵢ), ∂ŷᵢ/∂vⱼ = −ŷᵢŷⱼ), so a printout
-    of a softmax layer reads like a solution sheet; logits of ±1000 give finite values and partials.
-    """
-    values = tuple(values)
-    if not values:
-        raise ValueError("softmax needs at least one value")
-    labels = list(labels) if labels is not None else [""] * len(values)
-    return [_apply_n(ops.SOFTMAX, (float(i),) + values).named(label) for i, label in enumerate(labels)]
-
-
 # ---------------------------------------------------------------------------------------------
 # Applying a rule from the table: compute the output and the partials, fold constants, report
 # domain errors. Every operation can be built this way; the operators above are shortcuts.
@@ -482,7 +360,7 @@ def _constant(x: object, rule: ops.Rule, other: object) -> float:
         return as_float(x, f"the constant in {rule.name}")
     except TypeError:
         raise TypeError(
-            f"cannot apply {rule.name} to {_describe(other)} and {_describe(x)} ({type(x).__name__}): "
+            f"cannot apply {rule.name} to {describe(other)} and {describe(x)} ({type(x).__name__}): "
             f"chainrule combines Values with real numbers; convert the operand with float(...) or "
             f"wrap it with Value(...)") from None
 
@@ -563,10 +441,10 @@ def _apply2(rule: ops.Rule, x, y) -> Value:
         raise _domain_error(rule, (c, y), e) from None
     if not -_INF < out < _INF:
         _check_finite(rule, (c, y), out)
-    return _node(out, rule.name, y, _LEFT, dy, c)
+    return _node(out, rule.name, y, LEFT, dy, c)
 
 
-def _apply_n(rule: ops.Rule, args: tuple) -> Value:
+def apply_nary(rule: ops.Rule, args: tuple) -> Value:
     """Apply a rule of any arity; numbers among the arguments become constants."""
     if not args:
         raise ValueError(f"{rule.name} needs at least one argument")
@@ -592,171 +470,5 @@ def _apply_n(rule: ops.Rule, args: tuple) -> Value:
         partials = tuple([d for d, v in zip(partials, is_value) if v])
     v = _new(Value)  # _node inlined: a network makes one of these per unit
     v.data = out; v.grad = 0.0; v.label = ""; v.op = rule.name  # noqa: E702
-    v._a = parents; v._b = _NARY; v._da = partials; v._db = consts  # noqa: E702
+    v._a = parents; v._b = NARY; v._da = partials; v._db = consts  # noqa: E702
     return v
-
-
-# ---------------------------------------------------------------------------------------------
-# The chain rule.
-
-# backward marks nodes in place (see `_backward_order`) and adds into shared grads: two threads
-# differentiating one graph at the same moment would corrupt each other's marks and sums. Every
-# backward pass holds this lock, so concurrent calls take turns and each one is exact (leaf
-# gradients then add up as if the calls had been made one after the other).
-_walk_lock = threading.RLock()
-
-
-def _backward_order(root: Value) -> tuple[list[Value], list[Value]]:
-    """(the leaves, the non-leaves) ``root`` depends on, the non-leaves in topological order;
-    their grads are set to 0 on the way (backward recomputes them; leaves accumulate).
-
-    Depth-first over the parents in argument order, iteratively. A non-leaf is *opened* when it is
-    first expanded and placed when it comes back up the stack with its inputs all placed; a node
-    reached twice before its first expansion is therefore still placed after all of its inputs
-    (``c = x*x; c + c*c``). Leaves are never pushed: they are listed when first seen.
-
-    Nodes carry no slot of their own for the walk (a slot costs every node memory and collector
-    time). A non-leaf's grad is reset anyway, so the reset value marks it: ``opened`` and ``done``
-    are two float zeros made for this walk, told apart by identity, and a non-leaf whose grad
-    *is* one of them has been reached. A leaf is marked in its ``_da`` slot, which leaves do not
-    use. Marks left by earlier walks never match, since these objects are new. Callers hold
-    `_walk_lock`.
-    """
-    inner: list[Value] = []
-    leaves: list[Value] = []
-    opened, done = float("0"), float("0")  # two distinct objects equal to 0.0
-    stack = [root]
-    push, pop, place, leaf = stack.append, stack.pop, inner.append, leaves.append
-    while stack:
-        v = pop()
-        g = v.grad
-        if g is opened:  # back up: every input is placed
-            v.grad = done
-            place(v)
-            continue
-        if g is done:
-            continue
-        v.grad = opened
-        push(v)
-        a, b = v._a, v._b
-        # Pushed last to first, so that the first argument is expanded first.
-        if b is None or b is _LEFT:
-            if a._a is None:
-                if a._da is not done:
-                    a._da = done
-                    leaf(a)
-            elif a.grad is not done:
-                push(a)
-        elif b is _NARY:
-            for p in reversed(a):
-                if p._a is None:
-                    if p._da is not done:
-                        p._da = done
-                        leaf(p)
-                elif p.grad is not done:
-                    push(p)
-        else:
-            if b._a is None:
-                if b._da is not done:
-                    b._da = done
-                    leaf(b)
-            elif b.grad is not done:
-                push(b)
-            if a._a is None:
-                if a._da is not done:
-                    a._da = done
-                    leaf(a)
-            elif a.grad is not done:
-                push(a)
-    return leaves, inner
-
-
-_grad_of = attrgetter("grad")
-
-
-def backward(root: Value, grad: float = 1.0) -> list[Value]:
-    """Run reverse-mode differentiation from ``root``; see `Value.backward` for the semantics.
-
-    The one place the chain rule is applied: for each node, in reverse topological order, its grad
-    (∂root/∂node, complete by then) times each local partial is added into the parent's grad.
-
-    Thread safety: backward holds a lock for the whole pass, so calls from several threads on one
-    graph (or on graphs that share leaves) run one after the other and each is exact.
-
-    Returns:
-        The topological order used (the leaves, then the other nodes), so callers can reuse it.
-
-    Raises:
-        ValueError: the seed ``grad`` is NaN or infinite. TypeError: it is not a number.
-        NonFiniteError: a gradient overflowed to infinity or became NaN; names the first node.
-    """
-    if grad.__class__ is not float or not -_INF < grad < _INF:
-        grad = as_float(grad, "the seed of backward(grad)")
-    with _walk_lock:
-        if root._a is None:  # a leaf: its gradient with respect to itself, accumulated
-            root.grad += grad
-            leaves = order = [root]
-        else:
-            leaves, inner = _backward_order(root)
-            root.grad = grad
-            for v in reversed(inner):
-                g = v.grad
-                if g == 0.0:
-                    continue  # contributes nothing (a dead relu, an unused branch)
-                b = v._b
-                if b is None or b is _LEFT:
-                    v._a.grad += g * v._da
-                elif b is _NARY:
-                    for p, d in zip(v._a, v._da):
-                        p.grad += g * d
-                else:
-                    v._a.grad += g * v._da
-                    b.grad += g * v._db
-            order = leaves + inner
-        # Only the leaves need a look: a NaN or infinity anywhere in the graph reaches them (it is
-        # multiplied into every parent's grad, and 0·∞ is NaN). One pass in C: the sum is finite
-        # unless a grad is not (or the sum overflows, which the exact check below then clears).
-        if not -_INF < sum(map(_grad_of, leaves)) < _INF:
-            problem = describe_nonfinite_in(order)
-            if problem:
-                raise NonFiniteError(problem)
-    return order
-
-
-def zero_grad(root: Value) -> None:
-    """Set ``grad`` to 0.0 on ``root`` and every node it depends on."""
-    with _walk_lock:
-        if root._a is None:
-            root.grad = 0.0
-            return
-        leaves, _ = _backward_order(root)  # the walk zeroes the non-leaves
-        for v in leaves:
-            v.grad = 0.0
-
-
-def describe_nonfinite_in(order: list[Value]) -> str | None:
-    """Say where the first NaN or infinity among the nodes of ``order`` (a topological order)
-    appeared, or None when there is none.
-
-    Forward values are checked inputs-first, then gradients root-first (the order backward fills
-    them), so the node named is where the problem started, not where it spread to.
-    """
-    for v in order:
-        if not -_INF < v.data < _INF:
-            return f"the forward value of {_node_name(v)} is {v.data!r}"
-    for v in reversed(order):
-        if not -_INF < v.grad < _INF:
-            return (f"the gradient of {_node_name(v)} is {v.grad!r}: the product of upstream gradients "
-                    f"and local partials overflowed; rescale the inputs or use a smaller learning rate")
-        for p, d in zip(v.parents, v.partials):
-            if not -_INF < d < _INF:
-                return f"the local partial ∂{_node_name(v)}/∂{_node_name(p)} is {d!r}"
-    return None
-
-
-def _node_name(v: Value) -> str:
-    if v.label:
-        return repr(v.label)
-    if v.op:
-        return f"the output of {v.op} (data {v.data!r})"
-    return f"an unnamed leaf (data {v.data!r})"

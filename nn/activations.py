@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from autograd import Value
-from autograd.value import softmax as autograd_softmax
+from autograd.nary import softmax as autograd_softmax
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,6 @@ NEEDS = {
 
 KNOWN_BREAKS = {
     # (test node id, whether it applies to this Python, whether it fails every time there, why)
-    "tests/test_snapshots.py::test_every_snapshot_is_todays_output": (
-        sys.version_info >= (3, 12), True,
-        "from Python 3.12 on, built-in sum() adds floats with compensated summation, and the engine's "
-        "sum and linear rules (autograd/ops.py) use it: seed 001's z⁽¹⁾₂ comes out 0.35 instead of "
-        "0.35000000000000003 and prints 0.35, not 0.3500. A summation that does not depend on the "
-        "Python version (math.fsum) in the engine removes this break"),
     "tests/test_memory.py::test_training_steps_do_not_grow_memory": (
         sys.version_info < (3, 11), False,
         "Python 3.10 allocates frame objects on the heap and keeps one per function for reuse; the "

@@ -1,7 +1,7 @@
 """The operators that build their node inline (value.py) against the rule table, case by case.
 
 For every inlined case the node made by the operator must equal, field by field, the node made by
-the generic path from the rule in ops.py (`_apply1`, `_apply2`, `_apply_n`): the forward value, the
+the generic path from the rule in ops.py (`_apply1`, `_apply2`, `apply_nary`): the forward value, the
 partials, the parents, the constants, the rule name and so every formula text a printout shows.
 Inputs are seeded; the cases where an operator must leave its fast path (a domain error, overflow,
 NaN constants, huge integers, numpy arrays, subclasses) are checked to behave as the generic path.
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograd import DomainError, Value, linear, ops
-from autograd.value import _apply1, _apply2, _apply_n
+from autograd.value import _apply1, _apply2, apply_nary
 
 # name -> (the operator, the rule, how the generic path applies it)
 BINARY = {
@@ -100,8 +100,8 @@ def test_linear_equals_the_rule_table():
     for n in (1, 2, 5, 16):
         for _ in range(20):
             ws, xs, (b,) = leaves(rng, n), leaves(rng, n), leaves(rng, 1)
-            same_node(linear(ws, xs, b), _apply_n(ops.LINEAR, tuple(ws) + tuple(xs) + (b,)))
-            same_node(linear(ws, xs), _apply_n(ops.LINEAR, tuple(ws) + tuple(xs)))
+            same_node(linear(ws, xs, b), apply_nary(ops.LINEAR, tuple(ws) + tuple(xs) + (b,)))
+            same_node(linear(ws, xs), apply_nary(ops.LINEAR, tuple(ws) + tuple(xs)))
             named = linear(ws, xs, b, label="z")
             assert named.label == "z" and named.data == linear(ws, xs, b).data
 
@@ -160,6 +160,6 @@ def test_other_operands_take_the_generic_path():
     y = Named(4.0)
     same_node(x * y, _apply2(ops.MUL, x, y))
     same_node(y * x, _apply2(ops.MUL, y, x))
-    same_node(linear([x], [y], 1.0), _apply_n(ops.LINEAR, (x, y, 1.0)))
+    same_node(linear([x], [y], 1.0), apply_nary(ops.LINEAR, (x, y, 1.0)))
     with pytest.raises(TypeError, match="bool"):
         x * True

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograd import Replay, Value, backward, gc_paused, linear, logsumexp, sum_values, topological_order
-from autograd.value import _LEFT
+from autograd.slots import LEFT
 
 
 def small_network(xs, params):
@@ -118,7 +118,7 @@ def test_every_kind_of_node_is_one_object_for_the_cycle_collector():
     x, y = Value(2.0), Value(3.0)
     for v in [x * y, x + 1, 2 * x, -x, x.relu(), x ** 2, x / y, x - y, 1 - x, (x * y).tanh(), x.sigmoid()]:
         others = [r for r in gc.get_referents(v)
-                  if gc.is_tracked(r) and not isinstance(r, (Value, type)) and r is not _LEFT]  # _LEFT: shared
+                  if gc.is_tracked(r) and not isinstance(r, (Value, type)) and r is not LEFT]  # LEFT: shared
         assert others == [], (v.op, others)
 
 

@@ -181,11 +181,6 @@ def test_mixed_up_forms_get_a_clear_error(build, message):
 
 # The engine's micrograd names: _prev, _op, item() -------------------------------------------------
 
-_HAS_MICROGRAD_NAMES = hasattr(Value, "_prev") and hasattr(Value, "_op") and hasattr(Value, "item")
-needs_micrograd_names = pytest.mark.skipif(not _HAS_MICROGRAD_NAMES,
-                                           reason="Value._prev, Value._op and Value.item() are not in this engine yet")
-
-
 def draw_dot(root, rankdir="LR"):
     """A drawing in the style of micrograd's well-known helper, written against ``_prev`` and ``_op``
     only: one record per Value (data | grad), one small node per operation."""
@@ -214,7 +209,6 @@ def _readme_graph():
     return namespace["g"], namespace["a"]
 
 
-@needs_micrograd_names
 def test_prev_and_op_describe_the_graph():
     a, b = Value(2.0), Value(-3.0)
     c = a * b
@@ -225,7 +219,6 @@ def test_prev_and_op_describe_the_graph():
     assert c.item() == -6.0 and isinstance(c.item(), float)
 
 
-@needs_micrograd_names
 def test_a_micrograd_style_drawing_from_prev_and_op(tmp_path):
     g, a = _readme_graph()
     dot = draw_dot(g)
@@ -237,7 +230,6 @@ def test_a_micrograd_style_drawing_from_prev_and_op(tmp_path):
     assert operations > 10 and dot.source.count("->") == operations + sum(len(list(v._prev)) for v in nodes)
 
 
-@needs_micrograd_names
 @pytest.mark.needs_dot
 def test_the_micrograd_style_drawing_renders(tmp_path):
     g, _ = _readme_graph()

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from autograd import DomainError, Replay, Value, linear, logsumexp, ops, sum_values
-from autograd.replay import NUMPY, TOTAL_RULES, _Affine, _Elementwise, _Sum
+from autograd.replay import NUMPY, TOTAL_RULES
+from autograd.replay.steps import AffineStep, ElementwiseStep, SumStep
 
 
 def mlp(sizes, seed=0, convention="Wx+b", shared=False):
@@ -77,7 +78,7 @@ def test_layers_replay_as_matrix_products_and_equal_the_scalar_engine(convention
     build, params = mlp([3, 5, 4, 1], convention=convention, shared=shared)
     rep = replay_of(build, 3)
     kinds = [type(s) for s in rep._program.steps]
-    assert kinds.count(_Affine) == 3  # one step per layer, whatever its width
+    assert kinds.count(AffineStep) == 3  # one step per layer, whatever its width
     batch = batch_of(9, 3)
     out, grads, xgrads = scalar(build, params, batch)
     order = [rep.parameters.index(p) for p in params]
@@ -95,10 +96,10 @@ def test_the_number_of_steps_does_not_grow_with_the_width_of_a_layer():
         build, _ = mlp([2, width, width, 1])
         rep = replay_of(build, 2)
         steps.append(len(rep._program.steps))
-        squares = [s for s in rep._program.steps if isinstance(s, _Elementwise) and s.rule.name == "mul"
+        squares = [s for s in rep._program.steps if isinstance(s, ElementwiseStep) and s.rule.name == "mul"
                    and len(s.nodes) > 1]
         assert len(squares) == 1 and len(squares[0].nodes) == len(rep.parameters)  # the L2 term: one step
-        assert sum(isinstance(s, _Sum) for s in rep._program.steps) == 1
+        assert sum(isinstance(s, SumStep) for s in rep._program.steps) == 1
     assert steps[0] == steps[1] == steps[2]
 
 
@@ -107,7 +108,7 @@ def test_linear_with_the_halves_swapped_is_still_a_layer():
     W = [[Value(0.5), Value(-1.0)], [Value(2.0), Value(0.25)]]
     root = sum_values([linear(xs, row).tanh() for row in W])  # inputs first, weights second
     rep = Replay(root, inputs=xs)
-    assert any(isinstance(s, _Affine) for s in rep._program.steps)
+    assert any(isinstance(s, AffineStep) for s in rep._program.steps)
     batch = np.array([[0.3, -0.7], [1.5, 0.2]])
     got = rep.forward(batch)
     per = rep.backward(per_sample=True)

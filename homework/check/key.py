@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from autograd import notation
+from homework.check.mistaken import whole_derivations
 from homework.check.names import Lookup
 from homework.check.plan import GRADIENTS, LOCAL, UPDATED, VALUES, Plan
 from homework.check.wiring import Wiring
@@ -106,9 +107,7 @@ class Key:
         layer's bias row read as its last row, a square matrix transposed. Each is
         ``(kind, what, {entry position: value})``."""
         if self._mistaken is None:
-            from homework.check.mistaken import whole_derivations
-
-            self._mistaken = whole_derivations(self)
+            self._mistaken = whole_derivations(self, type(self))
         return self._mistaken
 
 

@@ -13,8 +13,10 @@ from autograd import notation
 from homework.check.plan import GRADIENTS, LOCAL, UPDATED
 
 
-def whole_derivations(key) -> list:
-    """``[(kind, what, {entry position: value})]`` for the key's problem (see the module docstring)."""
+def whole_derivations(key, make_key) -> list:
+    """``[(kind, what, {entry position: value})]`` for the key's problem (see the module docstring).
+    ``make_key`` builds a key from a solution (the key's own class, passed in so that this module
+    needs no import of key.py, which imports this one)."""
     problem, solution = key.problem, key.solution
     if problem is None:
         return []
@@ -28,7 +30,7 @@ def whole_derivations(key) -> list:
                 f"first, α = Wᵀ[1; x]")
         moved = {l: (lambda r, c, rows: ((r + 1) % rows, c)) for l in subset}
         weights = [(_rows_rotated(w) if k + 1 in subset else w) for k, w in enumerate(problem.weights)]
-        found = _worked(key, weights, moved, "bias row mixed up", what)
+        found = _worked(key, make_key, weights, moved, "bias row mixed up", what)
         if found:
             out.append(found)
     for layer in layers:
@@ -37,7 +39,7 @@ def whole_derivations(key) -> list:
             name = notation.to_text(layer.weight_name)
             weights = [([list(col) for col in zip(*w)] if k + 1 == layer.index else w)
                        for k, w in enumerate(problem.weights)]
-            found = _worked(key, weights, {layer.index: lambda r, c, n: (c, r)}, "transposed index",
+            found = _worked(key, make_key, weights, {layer.index: lambda r, c, n: (c, r)}, "transposed index",
                             f"{name} transposed: {name}ᵀ used for {name}")
             if found:
                 out.append(found)
@@ -50,11 +52,9 @@ def _rows_rotated(w: list) -> list:
     return [list(w[-1])] + [list(row) for row in w[:-1]]
 
 
-def _worked(key, weights: list, moved: dict, kind: str, what: str):
-    from homework.check.key import Key
-
+def _worked(key, make_key, weights: list, moved: dict, kind: str, what: str):
     try:
-        other = Key(dataclasses.replace(key.problem, weights=weights).solve())
+        other = make_key(dataclasses.replace(key.problem, weights=weights).solve())
     except (ValueError, ArithmeticError):
         return None  # the misread matrices leave the domain somewhere: nothing to compare with
     values = {(e.section, e.name): e.value for e in other.entries}
