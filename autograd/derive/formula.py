@@ -138,6 +138,8 @@ def fill(make, args: Sequence, out: Formula | None, latex: bool, names: Sequence
         i = int(m.group(1))
         e = args[i] if i < n else out
         form = e.latex if latex else e.text
+        if e.prec == ATOM and not form.startswith(MINUS):
+            return form  # a name never needs parentheses: no need to look around it
         # only the text next to the operand decides: a window keeps a long sum linear to fill
         before, after = template[max(0, m.start() - _CONTEXT):m.start()], template[m.end():m.end() + _CONTEXT]
         return f"({form})" if _needs_parens(_SENTINEL.sub("x", before), _SENTINEL.sub("x", after), e, form, latex) else form
