@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from autograd.drawing.diagram import BiasNode, circle_label, constant_text, loss_label, weight_label
 from autograd.drawing.names import NodeNames
 from autograd.drawing.scene import Box, Link
-from autograd.drawing.select import Edge, Item, linear_roles
+from autograd.drawing.select import Edge, Item, PerNode, linear_roles
 from autograd.drawing.style import BORDER, DIM_BORDER, DIM_FILL, FILL, TEXT, edge_label, escape, font, node_label
 from autograd.value import Value
 
@@ -41,6 +41,7 @@ def boxes(look: Look, items: list[Item], edges: list[Edge], biases: list[BiasNod
     uses: dict[int, list[Edge]] = {}
     for e in edges:
         uses.setdefault(id(e.tail), []).append(e)
+    inputs_of = PerNode(input_ids)
     for item in items:
         colour = item.colours[0] if item.colours else None
         dim = look.highlighted and not item.colours
@@ -59,7 +60,7 @@ def boxes(look: Look, items: list[Item], edges: list[Edge], biases: list[BiasNod
             unit = look.view == "neurons" and item.members[0].op == "linear"
             hidden = not unit and any(id(p) not in drawn for p in item.rep.parents)
             label = node_label(item, look.names, look.show_formulas, colour, dim, params, hidden, unit)
-        attached = attached_leaf(item, uses.get(id(item), []))
+        attached = attached_leaf(item, uses.get(id(item), []), inputs_of)
         out.append(Box(item.dot_id, label, attrs, anchor=None if attached else index[id(item.rep)]))
     return out
 
@@ -102,14 +103,19 @@ def item_groups(item: Item, group_of: dict[int, int]) -> set[int]:
     return {group_of[id(v)] for v in (item.rep,) + item.members + item.params if id(v) in group_of}
 
 
-def attached_leaf(item: Item, uses: list[Edge]) -> bool:
+def attached_leaf(item: Item, uses: list[Edge], inputs_of: PerNode) -> bool:
     """A leaf that only feeds one box (``uses``: the edges out of it) as its weight or bias, not as
     an input: it may move next to that box, where the reader looks for it; inputs and everything
-    else keep their index order."""
+    else keep their index order. ``inputs_of`` is ``PerNode(input_ids)``, shared by one drawing."""
     rep = item.rep
     if rep.parents or len(item.members) > 1 or len({id(e.head) for e in uses}) != 1:
         return False
     head = uses[0].head.members[0]
     if head.op != "linear":
         return False
-    return all(role != "input" for p, role in zip(head.parents, linear_roles(head)) if p is rep)
+    return id(rep) not in inputs_of(head)
+
+
+def input_ids(linear_node: Value) -> set[int]:
+    """The ids of the Values a linear node takes as inputs (not as weights or bias)."""
+    return {id(p) for p, role in zip(linear_node.parents, linear_roles(linear_node)) if role == "input"}

@@ -19,8 +19,8 @@ from autograd.drawing.diagram import bias_nodes, layers_of, legend
 from autograd.drawing.highlight import HIGHLIGHT_COLOURS, caption, depends_on, highlight_list
 from autograd.drawing.names import NodeNames
 from autograd.drawing.scene import emit
-from autograd.drawing.select import (DEFAULT_MAX_NODES, VIEWS, consumers_of, edges_into, group_index, items_of,
-                                     neuron_weights, too_large)
+from autograd.drawing.select import (DEFAULT_MAX_NODES, VIEWS, PerNode, consumers_of, edges_into, group_index,
+                                     items_of, neuron_weights, too_large, weights_by_input)
 from autograd.drawing.style import DIM_TEXT, FONT, TEXT, escape, font
 from autograd.errors import DrawingTooLargeError, RenderError
 from autograd.graph import topological_order
@@ -244,8 +244,9 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
             item_of[id(m)] = item
     edges = [e for item in items for e in edges_into(item, item_of, index, names)]
     if view in ("neurons", "diagram"):
+        weights_of = PerNode(weights_by_input)
         for e in edges:
-            e.weights = neuron_weights(e)
+            e.weights = neuron_weights(e, weights_of)
     biases = []
     if view == "diagram":
         layer = layers_of(items, edges)

@@ -73,6 +73,7 @@ class NodeNames:
         self.name: dict[int, str] = {}
         self.short: set[int] = set()  # nodes shown by a made-up name, which their box then displays
         self._arguments: dict[int, list[str]] = {}
+        self._positions: dict[int, list[int]] = {}
         for i, v in enumerate(order):
             if v.label:
                 text = display(v.label)
@@ -128,7 +129,10 @@ class NodeNames:
 
     def partial(self, v: Value, slot: int) -> str:
         """The formula of ∂v/∂(v.parents[slot]), e.g. ``ŷ(1 − ŷ)`` for ŷ = σ(α²)."""
-        return rule_of(v).partial_expression(argument_index(v, slot), self.arguments(v), self.wrapped(v, "power"))
+        positions = self._positions.get(id(v))
+        if positions is None:  # made once per node: a unit's node is asked for each of its partials
+            positions = self._positions[id(v)] = argument_positions(v)
+        return rule_of(v).partial_expression(positions[slot], self.arguments(v), self.wrapped(v, "power"))
 
     def d(self, v: Value, mark: str = "∂") -> str:
         """``∂`` (or ``mark``: ``d`` for a total derivative) and the name, parenthesized when the
@@ -144,17 +148,13 @@ def rule_of(v: Value) -> ops.Rule:
         raise ValueError(f"cannot draw a node made by the operation {v.op!r}: it is not in autograd.ops.RULES") from None
 
 
-def argument_index(v: Value, slot: int) -> int:
-    """The position in the full argument list (constants included) of ``v.parents[slot]``."""
-    if v.consts is None:
-        return slot
-    seen = -1
-    for k, c in enumerate(v.consts):
-        if c is None:
-            seen += 1
-            if seen == slot:
-                return k
-    raise IndexError(slot)
+def argument_positions(v: Value) -> list[int]:
+    """For each parent slot of ``v``, its position in the full argument list (constants included):
+    one pass over the arguments, for a caller that asks about every slot of a wide node."""
+    consts = v.consts
+    if consts is None:
+        return list(range(len(v.parents)))
+    return [k for k, c in enumerate(consts) if c is None]
 
 
 def _needs_parentheses(text: str, binds: str) -> bool:

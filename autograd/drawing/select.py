@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from autograd.derive.formula import product_text
-from autograd.drawing.names import NodeNames, argument_index
+from autograd.drawing.names import NodeNames, argument_positions
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -55,11 +55,22 @@ def linear_roles(v: Value) -> list[str]:
     """For a ``linear`` node, each parent's role: 'weight', 'input' or 'bias' (args are w…, x…, [b])."""
     count = len(v.consts) if v.consts is not None else len(v.parents)
     n = count // 2
-    roles = []
-    for slot in range(len(v.parents)):
-        k = argument_index(v, slot)
-        roles.append("weight" if k < n else ("input" if k < 2 * n else "bias"))
-    return roles
+    return ["weight" if k < n else ("input" if k < 2 * n else "bias") for k in argument_positions(v)]
+
+
+class PerNode:
+    """``f(v)`` made once per node for the length of one drawing: every edge into a unit asks about
+    the same linear node, and working it out per edge would cost the unit's width each time."""
+
+    def __init__(self, f) -> None:
+        self._f = f
+        self._made: dict[int, object] = {}
+
+    def __call__(self, v: Value):
+        made = self._made.get(id(v))
+        if made is None:
+            made = self._made[id(v)] = self._f(v)
+        return made
 
 
 def find_units(order, index, consumers, root) -> list[Item]:
@@ -170,22 +181,28 @@ def edges_into(head: Item, item_of: dict, index: dict, names: NodeNames) -> list
     return edges
 
 
-def neuron_weights(edge: Edge) -> tuple:
-    """The weights of a unit that multiply the edge's tail (shown on the connection, as in class)."""
+def neuron_weights(edge: Edge, weights_by_input: PerNode) -> tuple:
+    """The weights of a unit that multiply the edge's tail (shown on the connection, as in class).
+    ``weights_by_input`` is ``PerNode(weights_by_input)``, shared by the edges of one drawing."""
     linear_node = edge.head.members[0]
     if linear_node.op != "linear":
         return ()
-    roles = linear_roles(linear_node)
-    weights_of = [p for p, r in zip(linear_node.parents, roles) if r == "weight"]
+    return weights_by_input(linear_node).get(id(edge.tail_value), ())
+
+
+def weights_by_input(linear_node: Value) -> dict[int, tuple]:
+    """id(input Value) -> the weights of a linear node that multiply it, in argument order."""
+    weight_ids = {id(p) for p, r in zip(linear_node.parents, linear_roles(linear_node)) if r == "weight"}
     args = list(linear_node.consts) if linear_node.consts is not None else [None] * len(linear_node.parents)
     parents = iter(linear_node.parents)
     full = [next(parents) if a is None else a for a in args]
     n = len(full) // 2
-    found = []
+    found: dict[int, list] = {}
     for k in range(n, 2 * n):
-        if full[k] is edge.tail_value and isinstance(full[k - n], Value) and any(full[k - n] is w for w in weights_of):
-            found.append(full[k - n])
-    return tuple(found)
+        w = full[k - n]
+        if isinstance(w, Value) and id(w) in weight_ids:
+            found.setdefault(id(full[k]), []).append(w)
+    return {key: tuple(ws) for key, ws in found.items()}
 
 
 def group_index(groups) -> dict[int, int]:
