@@ -34,62 +34,81 @@ def columns(nodes: Sequence[str], links: Sequence[tuple[str, str]], anchored: di
         The columns: lists of node ids. A source (a node nothing points to) sits in the column just
         before its nearest consumer, so a weight box stands next to the node it feeds.
     """
-    preds: dict[str, list[str]] = {n: [] for n in nodes}
-    succs: dict[str, list[str]] = {n: [] for n in nodes}
+    # the nodes are handled by their position in `nodes`: lists indexed by number instead of dicts
+    # keyed by id strings keep the sweeps over a picture of many thousand nodes fast
+    number = {n: k for k, n in enumerate(nodes)}
+    preds: list[list[int]] = [[] for _ in nodes]
+    succs: list[list[int]] = [[] for _ in nodes]
     for tail, head in links:
-        succs[tail].append(head)
-        preds[head].append(tail)
-    rank: dict[str, int] = {}
-    for n in nodes:
-        rank[n] = max((rank[p] + 1 for p in preds[n]), default=0)
-    for n in reversed(nodes):  # pull sources and labels right, next to what they feed
-        if (not preds[n] or n in near_head) and succs[n]:
-            rank[n] = min(rank[s] for s in succs[n]) - 1
-    low = min(rank.values(), default=0)
-    count = max(rank.values(), default=0) - low + 1
-    cols: list[list[str]] = [[] for _ in range(count)]
-    for n in nodes:
-        cols[rank[n] - low].append(n)
+        t, h = number[tail], number[head]
+        succs[t].append(h)
+        preds[h].append(t)
+    is_label = [n in near_head for n in nodes]
+    is_anchored = [n in anchored for n in nodes]
+    anchor = [anchored.get(n, float("inf")) for n in nodes]
+    rank = [0] * len(nodes)
+    for k in range(len(nodes)):
+        rank[k] = max((rank[p] + 1 for p in preds[k]), default=0)
+    for k in range(len(nodes) - 1, -1, -1):  # pull sources and labels right, next to what they feed
+        if (not preds[k] or is_label[k]) and succs[k]:
+            rank[k] = min(rank[s] for s in succs[k]) - 1
+    low = min(rank, default=0)
+    count = max(rank, default=0) - low + 1
+    cols: list[list[int]] = [[] for _ in range(count)]
+    for k in range(len(nodes)):
+        cols[rank[k] - low].append(k)
     for col in cols:  # start from the index order (anchored first by index, the rest as given)
-        col.sort(key=lambda n: anchored.get(n, float("inf")))
+        col.sort(key=anchor.__getitem__)
+    position = [0.0] * len(nodes)
     for sweep in range(_SWEEPS):
         forward = sweep % 2 == 0
-        position = _positions(cols)
+        for col in cols:
+            _place(col, position)
         for col in (cols[1:] if forward else cols[-2::-1]):
             neighbours = preds if forward else succs
-            _reorder(col, neighbours, position, anchored, near_head, succs, preds)
-            for k, n in enumerate(col):
-                position[n] = (k + 0.5) / len(col)
-    return cols
+            _reorder(col, neighbours, position, is_anchored, anchor, is_label, succs, preds)
+            _place(col, position)
+    return [[nodes[n] for n in col] for col in cols]
 
 
-def _positions(cols: list[list[str]]) -> dict[str, float]:
-    return {n: (k + 0.5) / len(col) for col in cols for k, n in enumerate(col)}
+def _place(col: list[int], position: list[float]) -> None:
+    """Each node's place in its column, from 0 to 1: the middle of its slot."""
+    size = len(col)
+    for k, n in enumerate(col):
+        position[n] = (k + 0.5) / size
 
 
-def _reorder(col: list[str], neighbours: dict[str, list[str]], position: dict[str, float],
-             anchored: dict[str, float], near_head: frozenset, succs: dict, preds: dict) -> None:
+def _reorder(col: list[int], neighbours: list[list[int]], position: list[float], is_anchored: list[bool],
+             anchor: list[float], is_label: list[bool], succs: list, preds: list) -> None:
     """Sort a column by the mean position of each node's neighbours on one side, looking through
     labels on edges to the node beyond (a node without neighbours there keeps its place); on a tie
     anchored nodes come first, so the weights of one unit stay together below the inputs they share
     a place with. Then the anchored nodes go back in index order into the slots they took. A label
     goes by its head first and its tail second, so the labels of the edges into one node stand
     together, in the order of their tails."""
-    def beyond(m: str) -> str:
-        if m not in near_head:
-            return m
-        return (succs if neighbours is succs else preds)[m][0]
-
-    def key(k: int, n: str) -> tuple:
-        if n in near_head:
-            return position[succs[n][0]], position[preds[n][0]], k
-        near = [beyond(m) for m in neighbours[n]]
-        centre = sum(position[m] for m in near) / len(near) if near else position[n]
-        return centre, 0.0 if n in anchored else 1.0, k
-
-    order = [n for _, n in sorted((key(k, n), n) for k, n in enumerate(col))]
-    slots = [k for k, n in enumerate(order) if n in anchored]
-    fixed = sorted((n for n in order if n in anchored), key=lambda n: anchored[n])
+    through = succs if neighbours is succs else preds  # where a label on an edge leads on this side
+    first, second = [], []  # the sort keys of each node of the column, in its present order
+    for n in col:
+        if is_label[n]:
+            first.append(position[succs[n][0]])
+            second.append(position[preds[n][0]])
+            continue
+        near = neighbours[n]
+        if near:
+            total = 0
+            for m in near:
+                total += position[through[m][0] if is_label[m] else m]
+            first.append(total / len(near))
+        else:
+            first.append(position[n])
+        second.append(0.0 if is_anchored[n] else 1.0)
+    # by (first, second), ties kept in the present order: two stable sorts on plain floats, which
+    # Python compares much faster than tuples
+    places = sorted(range(len(col)), key=second.__getitem__)
+    places.sort(key=first.__getitem__)
+    order = [col[k] for k in places]
+    slots = [k for k, n in enumerate(order) if is_anchored[n]]
+    fixed = sorted((n for n in order if is_anchored[n]), key=anchor.__getitem__)
     for k, n in zip(slots, fixed):
         order[k] = n
     col[:] = order
