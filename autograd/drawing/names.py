@@ -70,6 +70,7 @@ class NodeNames:
 
     def __init__(self, order: list[Value], digits: int) -> None:
         self.digits = digits
+        self._numbers: dict[float, str] = {}
         self.name: dict[int, str] = {}
         self.short: set[int] = set()  # nodes shown by a made-up name, which their box then displays
         self._arguments: dict[int, list[str]] = {}
@@ -87,7 +88,10 @@ class NodeNames:
             self.name[id(v)] = text
 
     def number(self, x: float) -> str:
-        return minus(notation.format_number(x, self.digits))
+        shown = self._numbers.get(x)
+        if shown is None:  # once per distinct number: a layer's input is every one of its weights' partial
+            shown = self._numbers[x] = minus(notation.format_number(x, self.digits))
+        return shown
 
     def __call__(self, v: Value) -> str:
         return self.name[id(v)]

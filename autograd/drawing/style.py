@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import html
-import unicodedata
+import re
 
 from autograd.drawing.names import NodeNames, rule_of
 from autograd.drawing.select import Edge, Item
@@ -34,10 +34,13 @@ def font(kind: str, colour: str, body: str) -> str:
     return f'<FONT POINT-SIZE="{SIZES[kind]}" COLOR="{colour}">{body}</FONT>'
 
 
+# The control characters (Unicode category Cc): C0, DEL and C1.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def escape(text: str) -> str:
     """Text safe inside a graphviz HTML-like label: markup escaped, control characters replaced."""
-    clean = "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in text)
-    return html.escape(clean, quote=True)
+    return html.escape(_CONTROL.sub("\ufffd", text), quote=True)
 
 
 def value_cells(v: Value, names: NodeNames, show_formulas: bool, colour: str | None, dim: bool,
