@@ -58,11 +58,23 @@ def _script(chars: str, table: dict[str, str]) -> str | None:
     return None if None in out else "".join(out)
 
 
+# A name with none of these is already in its Unicode form: no TeX command or script mark, no digit
+# to turn into a subscript, no run of two ASCII letters that could spell a Greek letter or an accent.
+_MARKUP = re.compile(r"[\\^_]|\d|[A-Za-z]{2}")
+
+
 @lru_cache(maxsize=4096)
 def to_text(name: str) -> str:
     """The Unicode form of a name: ``W^1_{21}`` -> ``W¹₂₁``. Unknown syntax is left as typed."""
     if not name:
         return name
+    if not _MARKUP.search(name) and name == name.strip():
+        return unicodedata.normalize("NFC", name)  # W¹₂₁ as typed: none of the rewrites in _text applies
+    return _text(name)
+
+
+def _text(name: str) -> str:
+    """`to_text` of any non-empty name, every rewrite tried."""
     s = _WRAPPER.sub(r"\1", name.strip())
     m = _SUFFIX_ACCENT.match(s)
     if m:  # y_hat -> ŷ
@@ -104,12 +116,37 @@ def _to_script(m: re.Match) -> str:
 _LATEX_WORD = re.compile(r"(?<![\\A-Za-z])([A-Za-z]{2,})(?![A-Za-z])")
 
 
+_SUPERSCRIPTS = "".join(map(re.escape, SUPERSCRIPT.values()))
+_SUBSCRIPTS = "".join(map(re.escape, SUBSCRIPT.values()))
+# The shape of most names: a letter, then superscripts, then subscripts (a comma between indices).
+_PLAIN_NAME = re.compile(f"([A-Za-z])([{_SUPERSCRIPTS}]*)((?:[{_SUBSCRIPTS}]+)(?:,[{_SUBSCRIPTS}]+)*)?")
+
+
 @lru_cache(maxsize=4096)
 def to_latex(name: str) -> str:
     """The LaTeX (math mode) form of a name: ``W¹₂₁`` or ``W^1_{21}`` -> ``W^{1}_{21}``."""
     if not name:
         return name
     text = unicodedata.normalize("NFD", to_text(name))  # ŷ -> y + combining circumflex
+    m = _PLAIN_NAME.fullmatch(text)
+    if m:
+        return _plain_latex(m)
+    return _latex(text)
+
+
+def _plain_latex(m: re.Match) -> str:
+    """`to_latex` of a name of the shape `_PLAIN_NAME` (W¹₂₁, z⁽¹⁾₁, W²₁₂,₃), as `_latex` writes it."""
+    base, sup, sub = m.groups()
+    out = base
+    if sup:
+        out += "^{" + "".join(_FROM_SUPERSCRIPT[c] for c in sup) + "}"
+    if sub:
+        out += ",".join("_{" + "".join(_FROM_SUBSCRIPT[c] for c in part) + "}" for part in sub.split(","))
+    return out
+
+
+def _latex(text: str) -> str:
+    """`to_latex` of any name already in Unicode (NFD) form."""
     pieces: list[tuple[str, bool]] = []  # (latex, is_plain_text): only plain text can hold a word
     i = 0
     while i < len(text):

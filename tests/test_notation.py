@@ -1,7 +1,12 @@
 """Names in course notation: typed spellings to Unicode and LaTeX, derivatives, number formatting."""
 
-import pytest
+import unicodedata
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import notation
 from autograd.notation import derivative, format_derivative, format_number, round_number, to_latex, to_text
 
 
@@ -55,3 +60,25 @@ def test_numbers():
     assert round_number(-0.092478, 3) == -0.0925
     with pytest.raises(ValueError, match="mode"):
         format_number(1.0, 3, "x")
+
+
+# Names made of the pieces every spelling uses: ASCII and Greek letters, digits (one of them not
+# ASCII), sub- and superscripts, commas, script marks, braces, backslashes, an accent, spaces.
+NAME_PIECES = list("Wxyzabα") + ["W", "h", "hat", "alpha", "mu"] + list("0123٣") + list("¹²⁽⁾ᵀ₁₂₃ₐₕ") + \
+    [",", "^", "_", "{", "}", "\\", "\u0302", " ", "ŷ", "−"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(NAME_PIECES), min_size=1, max_size=8).map("".join))
+def test_the_short_ways_to_a_names_forms_agree_with_the_long_ones(name):
+    # to_text skips its rewrites for a name already in Unicode form, and to_latex writes the common
+    # shape (a letter, superscripts, subscripts) directly: both must give what every rewrite gives
+    text = notation._text(name)
+    assert to_text.__wrapped__(name) == text
+    assert to_latex.__wrapped__(name) == notation._latex(unicodedata.normalize("NFD", text))
+
+
+@pytest.mark.parametrize("name", ["W¹₁,₁", "W²₁₂,₃", "z⁽¹⁾₁", "x₁", "b⁴₁", "W", "Wᵀ", "aⁿ₁,₂,₃"])
+def test_names_of_the_common_shape_take_the_short_way_to_the_same_forms(name):
+    assert notation._PLAIN_NAME.fullmatch(name)
+    assert to_latex(name) == notation._latex(name) and to_text(name) == notation._text(name)
