@@ -242,7 +242,7 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
         item.dot_id = f"n{k}"
         for m in item.members:
             item_of[id(m)] = item
-    edges = [e for item in items for e in edges_into(item, item_of, index, names)]
+    edges = [e for item in items for e in edges_into(item, item_of, index, names, formulas=show_formulas)]
     if view in ("neurons", "diagram"):
         weights_of = PerNode(weights_by_input)
         for e in edges:

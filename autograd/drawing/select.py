@@ -133,10 +133,11 @@ def items_of(view, order, index, consumers, root, sources) -> list[Item]:
     return items
 
 
-def edges_into(head: Item, item_of: dict, index: dict, names: NodeNames) -> list[Edge]:
+def edges_into(head: Item, item_of: dict, index: dict, names: NodeNames, formulas: bool = True) -> list[Edge]:
     """The edges ending at ``head``: one per argument slot for an argument that is drawn, and one per
     drawn ancestor reached through hidden nodes, carrying the sum over routes of the products of
-    the partials along them (the chain rule, restricted to what lies between the two boxes)."""
+    the partials along them (the chain rule, restricted to what lies between the two boxes).
+    ``formulas=False`` leaves every edge's formula out (None), for a picture that shows none."""
     rep = head.rep
     direct: list[Edge] = []
     routed: dict[int, list] = {}  # id(tail value) -> [value, partial, factors or None, routes]
@@ -169,7 +170,7 @@ def edges_into(head: Item, item_of: dict, index: dict, names: NodeNames) -> list
             entry[3] += routes
 
     for slot in range(len(rep.parents)):
-        reach(rep, slot, 1.0, [], 1)
+        reach(rep, slot, 1.0, [] if formulas else None, 1)
     while heap:  # latest node first: all routes into a hidden node are summed before it is expanded
         _, key = heapq.heappop(heap)
         node, d, f, routes = hidden.pop(key)
