@@ -39,7 +39,7 @@ from autograd.derive.formula import ATOM, MINUS, Formula, as_number, derivative,
 from autograd.derive.model import Equations, Line
 from autograd.derive.forward import forward_section
 from autograd.derive.view import MAX_CHAIN_FORMULA, GraphView, finish, validate
-from autograd.graph import count_paths, paths as walk_paths
+from autograd.graph import count_paths, paths as walk_paths, gc_paused
 from autograd.value import Value
 
 __all__ = ["Factor", "PathTerm", "explain"]
@@ -73,6 +73,7 @@ class PathTerm:
     rounded: float | None = None
 
 
+@gc_paused()  # a printout builds many objects and no cycles: the collector would only rescan them
 def explain(root: Value, wrt: Value, *, digits: int = 4, mode: str = "sig", collapse: bool = True,
             paths: bool = False, max_paths: int = 16, round_steps: bool = False, max_expr: int = 40,
             forward: bool = True, shortcuts: dict | None = None) -> Explanation:

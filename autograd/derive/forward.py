@@ -5,8 +5,10 @@ from __future__ import annotations
 from autograd.derive.document import Explanation
 from autograd.derive.model import VALUE, Equations, Line, Quantity, Table, text_of
 from autograd.derive.view import GraphView, validate
+from autograd.graph import gc_paused
 from autograd.value import Value
 
+@gc_paused()  # a printout builds many objects and no cycles: the collector would only rescan them
 def forward_table(root: Value, *, all_nodes: bool = False, given: bool = True, digits: int = 4, mode: str = "sig",
                   round_steps: bool = False, max_expr: int = 40, also=()) -> Explanation:
     """Each named node in the order it is computed: its name, its definition in names, its value.

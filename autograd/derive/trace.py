@@ -14,8 +14,10 @@ from autograd.derive.document import Explanation
 from autograd.derive.formula import MINUS, Formula, as_number, derivative, equals, paren, product, sum_of
 from autograd.derive.model import Line, Table, TraceStep, text_of
 from autograd.derive.view import GraphView, validate
+from autograd.graph import gc_paused
 from autograd.value import Value
 
+@gc_paused()  # a printout builds many objects and no cycles: the collector would only rescan them
 def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, max_lines: int | None = None,
           digits: int = 4, mode: str = "sig", max_expr: int = 40) -> Explanation:
     """The backward pass as the engine runs it: node by node in reverse topological order, upstream

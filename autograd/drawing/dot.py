@@ -23,7 +23,7 @@ from autograd.drawing.select import (DEFAULT_MAX_NODES, VIEWS, PerNode, consumer
                                      items_of, neuron_weights, too_large, weights_by_input)
 from autograd.drawing.style import DIM_TEXT, FONT, TEXT, escape, font
 from autograd.errors import DrawingTooLargeError, RenderError
-from autograd.graph import topological_order
+from autograd.graph import topological_order, gc_paused
 from autograd.value import Value
 
 INSTALL_COMMAND = "apt-get install graphviz fonts-dejavu-core"
@@ -172,6 +172,7 @@ def save(drawing, path, dpi: int = DEFAULT_DPI, timeout: float | None = None) ->
     return image_file.write_whole(path, data)
 
 
+@gc_paused()  # a printout builds many objects and no cycles: the collector would only rescan them
 def draw(root: Value, highlight=None, groups=None, view: str = "full", show_formulas: bool = False,
          digits: int = 4, max_nodes: int = DEFAULT_MAX_NODES, max_paths: int = 6, values: bool = True,
          grads: bool = False, paths: bool = False) -> Drawing:
