@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autograd.derive.document import Explanation
-from autograd.derive.model import VALUE, Equations, Line, Quantity, Table, text_of
+from autograd.derive.model import VALUE, Equations, Line, Quantity, Table, texts_of
 from autograd.derive.view import GraphView, validate
 from autograd.graph import gc_paused
 from autograd.value import Value
@@ -51,7 +51,7 @@ def forward_table(root: Value, *, all_nodes: bool = False, given: bool = True, d
     blocks: list = [Line(["forward pass of ", g.name(root), ", in the order it is computed"]),
                     Table(header, rows)]
     if not all_nodes:
-        blocks.extend(g.legend([text_of(c) for row in rows for c in row]))
+        blocks.extend(g.legend(texts_of(rows)))
     return Explanation("forward", root.data, blocks, quantities=quantities)
 
 

@@ -160,8 +160,13 @@ class Nested:
 
 def text_of(pieces) -> str:
     """The Unicode text of a list of pieces."""
-    return "".join(p if isinstance(p, str) else p.text for p in pieces)
+    return "".join([p if isinstance(p, str) else p.text for p in pieces])
+
+
+def texts_of(rows) -> list[str]:
+    """The Unicode text of every cell of some table rows (lists of cells, each a list of pieces)."""
+    return ["".join([p if isinstance(p, str) else p.text for p in cell]) for row in rows for cell in row]
 
 
 __all__ = ["Formula", "Quantity", "TraceStep", "KINDS", "Line", "Equations", "Table", "Heading", "Prose", "Items",
-           "Matrices", "Matrix", "MatrixEquation", "Nested", "text_of"]
+           "Matrices", "Matrix", "MatrixEquation", "Nested", "text_of", "texts_of"]

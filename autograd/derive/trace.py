@@ -12,7 +12,7 @@ import math
 from autograd.derive.accumulate import collapsed_edges
 from autograd.derive.document import Explanation
 from autograd.derive.formula import MINUS, Formula, as_number, derivative, equals, paren, product, sum_of
-from autograd.derive.model import Line, Table, TraceStep, text_of
+from autograd.derive.model import Line, Table, TraceStep, texts_of
 from autograd.derive.view import GraphView, validate
 from autograd.graph import gc_paused
 from autograd.value import Value
@@ -49,10 +49,13 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     # ∂root/∂v for every node, recomputed in the engine's order from the stored partials
     grads = [0.0] * len(g.order)
     grads[-1] = 1.0
-    steps = []  # (consumer, upstream, parent, local, formula, contribution)
+    steps = []  # (consumer, upstream, parent, local partial, how to write the local partial)
     if named_only:
         def is_stop(v: Value) -> bool:
             return bool(v.label) or v is root or v is wrt
+
+        def formula_of(c: Value, routes) -> Formula | None:  # the product along each route, summed
+            return sum_of([product([g.partial(n, s) for n, s in r]) for r in routes]) if routes else None
 
         edges = collapsed_edges(g, flags, is_stop)
         for kc in sorted(edges, reverse=True):
@@ -61,6 +64,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
                 grads[g.index[id(p)]] += up * d
                 steps.append((c, up, p, d, routes))
     else:
+        formula_of = g.partial  # of the consumer, by the parent's argument slot
         for kc in range(len(g.order) - 1, -1, -1):
             c, up = g.order[kc], grads[kc]
             if not c.parents or not flags[kc] or up == 0.0:
@@ -70,32 +74,37 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
                 if not flags[kp]:
                     continue
                 grads[kp] += up * d
-                steps.append((c, up, p, d, [[(c, slot)]]))
+                steps.append((c, up, p, d, slot))
 
     running: dict[int, float] = {}
     rows = []
     trace_steps: list[TraceStep] = []
-    for c, up, p, d, routes in steps:
-        kp = g.index[id(p)]
+    index, name, number = g.index, g.name, g.number
+    is_number: dict[str, bool] = {}  # per formula text: a plain number is not written out as a formula
+    for c, up, p, d, how in steps:
+        kp = index[id(p)]
         contribution = up * d
         before = running.get(kp)
-        running[kp] = (before or 0.0) + contribution
+        total_now = running[kp] = (before or 0.0) + contribution
         if max_lines is not None and len(rows) >= max_lines:
             rows.append(None)  # counted, not written out
             continue
-        formula = sum_of([product([g.partial(n, s) for n, s in r]) for r in routes]) if routes else None
-        symbol = derivative(g.name(c), g.name(p))
-        local = [equals(symbol, g.number(d)) if formula is None or as_number(formula.text) is not None
-                 else equals(symbol, formula, g.number(d))]
+        formula = formula_of(c, how)
+        symbol = derivative(name(c), name(p))
+        if formula is not None:
+            plain = is_number.get(formula.text)
+            if plain is None:
+                plain = is_number[formula.text] = as_number(formula.text) is not None
+        local = [equals(symbol, number(d)) if formula is None or plain else equals(symbol, formula, number(d))]
         if before is None:
-            total = [g.number(running[kp])]
+            total = [number(total_now)]
         else:
-            c_num = g.number(contribution)
+            c_num = number(contribution)
             c_num = paren(c_num) if c_num.text.startswith(MINUS) else c_num
-            total = [g.number(before), " + ", c_num, " = ", g.number(running[kp])]
-        row = [[str(len(rows) + 1)], [g.name(c)], [g.number(up)], local, [g.number(contribution)], [g.name(p)], total]
+            total = [number(before), " + ", c_num, " = ", number(total_now)]
+        row = [[str(len(rows) + 1)], [name(c)], [number(up)], local, [number(contribution)], [name(p)], total]
         rows.append(row)
-        trace_steps.append(TraceStep(len(rows), c, p, up, d, contribution, running[kp], before is None, tuple(row)))
+        trace_steps.append(TraceStep(len(rows), c, p, up, d, contribution, total_now, before is None, tuple(row)))
 
     left_out = sum(1 for row in rows if row is None)
     rows = [row for row in rows if row is not None]
@@ -124,7 +133,6 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
             blocks.append(Line([f"engine check: {len(bad)} of {len(shown)} nodes differ ✗, first ", g.name(v),
                                  ": engine ", g.number(v.grad), ", here ", g.number(grads[bad[0]]),
                                  " (leaf gradients add up over backward() calls: call zero_grad() before backward())"]))
-    texts = [text_of(c) for row in rows for c in row]
-    blocks.extend(g.legend(texts))
+    blocks.extend(g.legend(texts_of(rows)))
     value = grads[g.index[id(wrt)]] if wrt is not None else root.data
     return Explanation("trace", value, blocks, steps=trace_steps)

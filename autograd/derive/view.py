@@ -35,6 +35,7 @@ def rule_of(v: Value) -> ops.Rule:
 MAX_DEPTH = 6
 # A factor collapsed through more steps than this is shown by its number only.
 MAX_CHAIN_FORMULA = 12
+_PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
 
 
 class GraphView:
@@ -208,7 +209,8 @@ class GraphView:
     def legend(self, texts: Iterable[str], cap: int = 24) -> list:
         """Blocks defining the placeholders ⟨k⟩ used in ``texts`` and, transitively, in their own
         definitions (at most ``cap`` of them; a note says where the rest are)."""
-        pending = sorted({int(k) for t in texts for k in re.findall(r"⟨(\d+)⟩", t)})
+        # one search over all the texts, kept apart by a character no placeholder holds
+        pending = sorted({int(k) for k in _PLACEHOLDER.findall("\x00".join(texts))})
         seen: dict[int, Formula] = {}
         more = False
         while pending:
@@ -219,7 +221,7 @@ class GraphView:
                 more = True
                 break
             seen[k] = self.expression(self.order[k - 1])
-            pending.extend(int(j) for j in re.findall(r"⟨(\d+)⟩", seen[k].text))
+            pending.extend(int(j) for j in _PLACEHOLDER.findall(seen[k].text))
         if not seen:
             return []
         rows = [([Formula(f"⟨{k}⟩", rf"\langle {k} \rangle"), e, self.number(self.order[k - 1].data)], [])
