@@ -14,6 +14,10 @@ accept any of the three spellings, so ``to_text(to_latex(n)) == to_text(n)``.
 ('W¹₂₁', 'W¹₂₁', 'W²₁₂,₃')
 >>> to_latex("W¹₂₁"), to_latex("ŷ"), to_latex("β^1_1")
 ('W^{1}_{21}', '\\\\hat{y}', '\\\\beta^{1}_{1}')
+
+This module is longer than 300 lines: beside the general rules for names and numbers sit the short
+ways that printouts of big graphs take for almost every name and number, kept next to the rules
+they must agree with (tests/test_notation.py checks each against its rule).
 """
 
 from __future__ import annotations
@@ -116,10 +120,9 @@ def _to_script(m: re.Match) -> str:
 _LATEX_WORD = re.compile(r"(?<![\\A-Za-z])([A-Za-z]{2,})(?![A-Za-z])")
 
 
-_SUPERSCRIPTS = "".join(map(re.escape, SUPERSCRIPT.values()))
-_SUBSCRIPTS = "".join(map(re.escape, SUBSCRIPT.values()))
 # The shape of most names: a letter, then superscripts, then subscripts (a comma between indices).
-_PLAIN_NAME = re.compile(f"([A-Za-z])([{_SUPERSCRIPTS}]*)((?:[{_SUBSCRIPTS}]+)(?:,[{_SUBSCRIPTS}]+)*)?")
+_SUP, _SUB = ("".join(map(re.escape, table.values())) for table in (SUPERSCRIPT, SUBSCRIPT))
+_PLAIN_NAME = re.compile(f"([A-Za-z])([{_SUP}]*)((?:[{_SUB}]+)(?:,[{_SUB}]+)*)?")
 
 
 @lru_cache(maxsize=4096)
@@ -129,9 +132,7 @@ def to_latex(name: str) -> str:
         return name
     text = unicodedata.normalize("NFD", to_text(name))  # ŷ -> y + combining circumflex
     m = _PLAIN_NAME.fullmatch(text)
-    if m:
-        return _plain_latex(m)
-    return _latex(text)
+    return _plain_latex(m) if m else _latex(text)
 
 
 def _plain_latex(m: re.Match) -> str:
@@ -232,6 +233,19 @@ def format_number(x: float, digits: int = 4, mode: str = "sig") -> str:
         return "0"
     if float(x).is_integer() and abs(x) < 1e15:
         return str(int(x))
+    if mode == "sig" and digits <= 12 and 1e-4 <= abs(x) < 1e15:
+        # Python's "g" with "#" rounds to `digits` significant digits and keeps the trailing zeros,
+        # as the steps below do, in one call; where it would write an exponent, they decide. (With
+        # more digits the steps' log10 can miss a power of ten by one, and they would differ.)
+        text = f"{x:#.{digits}g}"
+        if "e" not in text:
+            short = text.rstrip("0").rstrip(".")
+            return short if float(short) == x else text.rstrip(".")
+    return _format_by_steps(x, digits, mode)
+
+
+def _format_by_steps(x: float, digits: int, mode: str) -> str:
+    """`format_number` of a finite, non-zero, not whole number, step by step."""
     if mode == "dec":
         text = f"{x:.{digits}f}"
     else:

@@ -1,5 +1,6 @@
 """Names in course notation: typed spellings to Unicode and LaTeX, derivatives, number formatting."""
 
+import math
 import unicodedata
 
 import pytest
@@ -82,3 +83,22 @@ def test_the_short_ways_to_a_names_forms_agree_with_the_long_ones(name):
 def test_names_of_the_common_shape_take_the_short_way_to_the_same_forms(name):
     assert notation._PLAIN_NAME.fullmatch(name)
     assert to_latex(name) == notation._latex(name) and to_text(name) == notation._text(name)
+
+
+def _near_power_of_ten(k, steps, negative):
+    x = 10.0 ** k
+    for _ in range(abs(steps)):
+        x = math.nextafter(x, 0.0 if steps < 0 else math.inf)
+    return -x if negative else x
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.floats(min_value=-1e16, max_value=1e16, allow_nan=False),
+                 st.builds(_near_power_of_ten, st.integers(-5, 15), st.integers(-40, 40), st.booleans()),
+                 st.builds(lambda m, k: (m + 0.5) * 10.0 ** k, st.integers(1, 10**6), st.integers(-10, 8))),
+       st.integers(1, 16))
+def test_significant_digits_in_one_format_call_agree_with_the_steps(x, digits):
+    # format_number writes most numbers with Python's "#g" format; the step-by-step rounding it
+    # replaced (kept for the other cases) must give the same text
+    if x != 0 and not float(x).is_integer():
+        assert format_number(x, digits) == notation._format_by_steps(x, digits, "sig")
