@@ -55,7 +55,7 @@ class Quantity:
     inputs: tuple = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class TraceStep:
     """One row of the backward pass: ``upstream × local = contribution``, added into ``into``.
 
@@ -76,6 +76,13 @@ class TraceStep:
     total: float
     first: bool
     cells: tuple
+
+    def __init__(self, number: int, node: object, into: object, upstream: float, local: float,
+                 contribution: float, total: float, first: bool, cells: tuple) -> None:
+        # one call instead of nine guarded assignments: a trace makes one of these per edge
+        object.__setattr__(self, "__dict__", {
+            "number": number, "node": node, "into": into, "upstream": upstream, "local": local,
+            "contribution": contribution, "total": total, "first": first, "cells": cells})
 
 
 @dataclass
