@@ -7,7 +7,7 @@ coerce.py (numbers in), gradcheck.py, replay/ and errors.py; it imports nothing 
 stepthrough/ (the step-through page).
 
 Public surface: `Value` (the node), `backward`/`zero_grad`/`topological_order`/`paths` (graph walks),
-`sum_values`/`linear`/`logsumexp` (operations on many arguments at once),
+`sum_values`/`linear`/`logsumexp`/`maximum`/`minimum` (operations on many arguments at once),
 `explain`/`trace`/`forward_table` (chain-rule printouts), `gradcheck` (central differences against
 the engine), `Replay` (one recorded graph run on a whole numpy batch), `draw`/`save` (graphviz
 drawings with the local partials on the edges; the graphviz package is imported only when a drawing
@@ -33,13 +33,13 @@ from autograd.gradcheck import GradcheckReport, gradcheck
 from autograd.graph import (backward, check_finite, count_paths, depends_on, describe_nonfinite, gc_paused, leaves,
                             paths, topological_order, zero_grad)
 from autograd.replay import Replay
-from autograd.nary import linear, logsumexp, softmax, sum_values
+from autograd.nary import linear, logsumexp, maximum, minimum, softmax, sum_values
 from autograd.value import Value
 from autograd.drawing import Drawing, draw, save
 from autograd.stepthrough import StepThrough, step_through
 
 __all__ = [
-    "Value", "as_float", "linear", "logsumexp", "softmax", "sum_values",
+    "Value", "as_float", "linear", "logsumexp", "maximum", "minimum", "softmax", "sum_values",
     "backward", "check_finite", "count_paths", "depends_on", "describe_nonfinite", "leaves", "paths",
     "topological_order", "zero_grad", "gc_paused",
     "explain", "trace", "forward_table", "Explanation",

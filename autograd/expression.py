@@ -24,12 +24,16 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from autograd.coerce import as_float
+from autograd.nary import maximum, minimum
 from autograd.value import Value
 
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+FUNCTIONS: dict[str, Callable[..., Value]] = {
     "relu": Value.relu, "sigmoid": Value.sigmoid, "tanh": Value.tanh, "exp": Value.exp, "log": Value.log,
     "sin": Value.sin, "cos": Value.cos, "sqrt": Value.sqrt, "abs": Value.abs, "softplus": Value.softplus,
+    "max": maximum, "min": minimum,
 }
+# Functions of two or more arguments; max(a, b, c) is max(max(a, b), c). The rest take one.
+SEVERAL_ARGUMENTS = frozenset({"max", "min"})
 CONSTANTS = {"pi": math.pi, "e": math.e}
 MAX_LENGTH = 100_000  # characters
 
@@ -135,9 +139,19 @@ def _evaluate(tree: ast.AST, env: Mapping[str, object]):
         elif isinstance(node, ast.UnaryOp):
             results.append(_UNARY[type(node.op)](results.pop()))
         else:  # a whitelisted function call, checked by parse()
-            arg = results.pop()
-            results.append(FUNCTIONS[node.func.id](arg if isinstance(arg, Value) else Value(arg)))
+            n = len(node.args)
+            args = results[-n:]
+            del results[-n:]
+            results.append(_call(node.func.id, args))
     return results[0]
+
+
+def _call(name: str, args: list):
+    if name in SEVERAL_ARGUMENTS:
+        result = FUNCTIONS[name](*args)
+        return result if isinstance(result, Value) else float(result)
+    arg, = args
+    return FUNCTIONS[name](arg if isinstance(arg, Value) else Value(arg))
 
 
 def parse(source: str) -> Expression:
@@ -223,8 +237,11 @@ def _check_node(source: str, tree: ast.AST, variables: list[str], assigned: set[
         if not isinstance(tree.func, ast.Name) or tree.func.id not in FUNCTIONS:
             name = tree.func.id if isinstance(tree.func, ast.Name) else ast.get_source_segment(source, tree.func)
             raise _fail(source, tree, f"unknown function {name!r}; the functions are: {allowed}")
-        if len(tree.args) != 1 or tree.keywords:
-            raise _fail(source, tree, f"{tree.func.id} takes exactly one argument")
+        name, positional = tree.func.id, not tree.keywords and not any(isinstance(a, ast.Starred) for a in tree.args)
+        if name in SEVERAL_ARGUMENTS and (not positional or len(tree.args) < 2):
+            raise _fail(source, tree, f"{name} takes two or more arguments, by position: {name}(0, z)")
+        if name not in SEVERAL_ARGUMENTS and (not positional or len(tree.args) != 1):
+            raise _fail(source, tree, f"{name} takes exactly one argument: {name}(z)")
         return
     raise _fail(source, tree, f"{type(tree).__name__} is not allowed here: formulas use numbers, names, "
                               f"+ - * / **, parentheses and the functions {allowed}")

@@ -1,4 +1,5 @@
-"""Operations on any number of Values, each ONE node: `sum_values`, `linear`, `logsumexp`, `softmax`.
+"""Operations on any number of Values: `sum_values`, `linear`, `logsumexp`, `softmax` (each ONE node),
+and `maximum`, `minimum` (binary nodes, folded left).
 
 One node for Σ or a neuron's pre-activation (rather than a chain of binary additions) is what makes
 a printout read ∂α/∂β = W, and what the batched replay groups into one matrix product.
@@ -10,7 +11,7 @@ from operator import mul as _mul
 
 from autograd import ops
 from autograd.slots import NARY
-from autograd.value import Value, apply_nary
+from autograd.value import Value, apply_binary, apply_nary
 
 _new = object.__new__
 _plain_sum = ops.plain_sum
@@ -70,3 +71,28 @@ def softmax(values, labels=None) -> list:
         raise ValueError("softmax needs at least one value")
     labels = list(labels) if labels is not None else [""] * len(values)
     return [apply_nary(ops.SOFTMAX, (float(i),) + values).named(label) for i, label in enumerate(labels)]
+
+
+def maximum(*args):
+    """The largest of two or more Values and numbers: max(a, b, c) = max(max(a, b), c), one binary
+    ``max`` node per comparison, so each printout line is a two-way choice. At a tie each argument
+    gets ½ of the gradient (PyTorch's and JAX's convention). Numbers stay constants of the nodes
+    (max(0, z) has one parent, z); with no Value among the arguments the result is a plain float."""
+    return _fold(ops.MAX, args, "maximum")
+
+
+def minimum(*args):
+    """The smallest of two or more Values and numbers; see `maximum`."""
+    return _fold(ops.MIN, args, "minimum")
+
+
+def _fold(rule, args: tuple, name: str):
+    if len(args) < 2:
+        raise TypeError(f"{name} takes two or more Values or numbers, got {len(args)}")
+    out = args[0]
+    for x in args[1:]:
+        if isinstance(out, Value) or isinstance(x, Value):
+            out = apply_binary(rule, out, x)
+        else:  # two numbers: the rule's own forward, with the engine's checks on the number
+            out = apply_binary(rule, Value(out), x).data
+    return out

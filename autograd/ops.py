@@ -20,7 +20,12 @@ writes them. Nothing here knows about `Value`: the engine (value.py) applies the
 printouts (derive/) and drawings (drawing/) read their formulas. The `Rule` class is in
 rule.py, the scalar math namespace in scalar_math.py.
 
-Kinks: ``relu′(0) = 0`` and ``abs′(0) = 0`` (the subgradient PyTorch and JAX also choose).
+Kinks: ``relu′(0) = 0`` and ``abs′(0) = 0``, and at a tie ``max`` and ``min`` pass half of the gradient
+to each argument (the subgradients PyTorch and JAX also choose). A rule's ``kink`` fields say where
+it has no derivative and what is used there, so that printouts can say so where it happens.
+
+This module is longer than 300 lines on purpose: it is the one place every operation is defined, and
+reading an operation means reading its whole entry here, next to the others.
 """
 
 from __future__ import annotations
@@ -161,7 +166,8 @@ SIGMOID = _register(Rule(
 RELU = _register(Rule(
     "relu", "relu", lambda m, x: m.relu(x),
     "relu({0})", r"\operatorname{{relu}}({0})", ("[{0} > 0]",), ("[{0} > 0]",),
-    (lambda m, out, x: m.step(x),)))
+    (lambda m, out, x: m.step(x),),
+    kink=lambda m, x: x == 0.0, kink_where=("{0} = 0", "{0} = 0"), kink_convention="relu′(0) = 0 is used"))
 
 SIN = _register(Rule(
     "sin", "sin", lambda m, x: m.sin(x),
@@ -176,12 +182,35 @@ COS = _register(Rule(
 ABS = _register(Rule(
     "abs", "|·|", lambda m, x: m.fabs(x),
     "|{0}|", r"\lvert {0} \rvert", ("sign({0})",), (r"\operatorname{{sign}}({0})",),
-    (lambda m, out, x: m.sign(x),)))
+    (lambda m, out, x: m.sign(x),),
+    kink=lambda m, x: x == 0.0, kink_where=("{0} = 0", "{0} = 0"), kink_convention="abs′(0) = 0 is used"))
 
 SOFTPLUS = _register(Rule(
     "softplus", "softplus", lambda m, x: m.softplus(x),
     "log(1 + exp({0}))", r"\log(1 + e^{{{0}}})", ("σ({0})",), (r"\sigma({0})",),
     (lambda m, out, x: m.sigmoid(x),)))
+
+# The larger and the smaller of two arguments. At a tie the gradient is split evenly, ½ to each
+# argument (PyTorch's maximum/minimum and JAX's do the same); the formula text says so with the
+# Iverson bracket [x = y], and printouts name the convention wherever a tie occurs.
+
+MAX = _register(Rule(
+    "max", "max", lambda m, x, y: m.maximum(x, y),
+    "max({0}, {1})", r"\max({0}, {1})",
+    ("[{0} > {1}] + ½[{0} = {1}]", "[{1} > {0}] + ½[{0} = {1}]"),
+    (r"[{0} > {1}] + \tfrac{{1}}{{2}}[{0} = {1}]", r"[{1} > {0}] + \tfrac{{1}}{{2}}[{0} = {1}]"),
+    (lambda m, out, x, y: m.share(x, y), lambda m, out, x, y: m.share(y, x)), arity=2,
+    kink=lambda m, x, y: x == y, kink_where=("{0} = {1}", "{0} = {1}"),
+    kink_convention="each argument gets ½ of the gradient"))
+
+MIN = _register(Rule(
+    "min", "min", lambda m, x, y: m.minimum(x, y),
+    "min({0}, {1})", r"\min({0}, {1})",
+    ("[{0} < {1}] + ½[{0} = {1}]", "[{1} < {0}] + ½[{0} = {1}]"),
+    (r"[{0} < {1}] + \tfrac{{1}}{{2}}[{0} = {1}]", r"[{1} < {0}] + \tfrac{{1}}{{2}}[{0} = {1}]"),
+    (lambda m, out, x, y: m.share(y, x), lambda m, out, x, y: m.share(x, y)), arity=2,
+    kink=lambda m, x, y: x == y, kink_where=("{0} = {1}", "{0} = {1}"),
+    kink_convention="each argument gets ½ of the gradient"))
 
 # ---------------------------------------------------------------------------------------------
 # Operations on any number of arguments: one node instead of a chain of binary ones, so that a
@@ -254,10 +283,17 @@ def _softmax_partials(m, out, xs):
     return (0.0,) + tuple([out * (1.0 - out) if j == i else -out * m.exp(z - lse) for j, z in enumerate(zs)])
 
 
-def _softmax_partial_text(j, names, out, latex=False):
+def _softmax_partial_text(j, names, out, latex=False, others=()):
+    # ∂ŷᵢ/∂zⱼ = ŷᵢ([i = j] − ŷⱼ): ŷᵢ(1 − ŷᵢ) on the diagonal, −ŷᵢŷⱼ off it, with ŷⱼ the name of the
+    # other output when the printout has it (see Rule.names_other_outputs), else its formula.
     i, zs = _softmax_names(names)
+    if j == 0:
+        return "0"  # the index in front is a constant
     if j - 1 == i:
         return f"{out}(1 − {out})" if not latex else f"{out}(1 - {out})"
+    other = others[j - 1] if len(others) >= j else None  # output j − 1 (0-based) is ŷⱼ
+    if other is not None:
+        return f"−{out}{other}" if not latex else f"-{out} {other}"
     return f"−{out}·softmax{_SUBSCRIPT_DIGITS(j)}({zs})" if not latex else \
         rf"-{out} \cdot \operatorname{{softmax}}_{{{j}}}({zs})"
 
@@ -274,9 +310,10 @@ SOFTMAX = _register(Rule(
     lambda m, i, *zs: m.exp(zs[int(i)] - m.logsumexp(zs)),
     lambda names, out: f"softmax{_SUBSCRIPT_DIGITS(_softmax_names(names)[0] + 1)}({_softmax_names(names)[1]})",
     lambda names, out: rf"\operatorname{{softmax}}_{{{_softmax_names(names)[0] + 1}}}({_softmax_names(names)[1]})",
-    _softmax_partial_text, lambda j, names, out: _softmax_partial_text(j, names, out, latex=True),
-    nary_partials=_softmax_partials, arity=None, literal_args=(0,)))
+    _softmax_partial_text,
+    lambda j, names, out, others=(): _softmax_partial_text(j, names, out, latex=True, others=others),
+    nary_partials=_softmax_partials, arity=None, literal_args=(0,), names_other_outputs=True))
 
 __all__ = ["EXP_LIMIT", "RULES", "Rule", "SCALAR", "ScalarMath", "plain_sum", "ADD", "SUB", "MUL",
            "DIV", "POW", "NEG", "EXP", "LOG", "SQRT", "TANH", "SIGMOID", "RELU", "SIN", "COS",
-           "ABS", "SOFTPLUS", "SUM", "LINEAR", "LOGSUMEXP", "SOFTMAX"]
+           "ABS", "SOFTPLUS", "MAX", "MIN", "SUM", "LINEAR", "LOGSUMEXP", "SOFTMAX"]

@@ -34,6 +34,16 @@ class Rule:
     # engine then gives every such node this very tuple instead of calling a function per argument
     # and building a new tuple: faster, and one tuple shared by all the nodes of a graph.
     constant_partials: tuple | None = None
+    # Where the rule has no derivative (relu and abs at 0, max and min at a tie): ``kink(m, *xs)``
+    # tells whether the arguments sit there, ``kink_where`` is that condition as a formula template
+    # (Unicode, LaTeX) and ``kink_convention`` says, in words, which subgradient the partials use.
+    # A rule that makes one output per index over the same arguments (softmax: the constant index i
+    # comes first): its partial texts may name the other outputs, ŷᵢ's partial −ŷᵢŷⱼ. Printouts then
+    # pass, after the arguments' names, the name of each output j (None where it is not in the graph).
+    names_other_outputs: bool = False
+    kink: Callable | None = None
+    kink_where: tuple = ()
+    kink_convention: str = ""
 
     def __post_init__(self) -> None:
         if self.constant_partials is not None:
@@ -52,9 +62,13 @@ class Rule:
         """The forward formula, e.g. ``tanh(z)``, in Unicode or LaTeX."""
         return self.format(self.latex if latex else self.text, names, "")
 
-    def partial_expression(self, i: int, names: Sequence[str], out: str, latex: bool = False) -> str:
-        """The formula of ∂out/∂(argument i), e.g. ``1 − a²`` for tanh with output named a."""
+    def partial_expression(self, i: int, names: Sequence[str], out: str, latex: bool = False,
+                           others: Sequence = ()) -> str:
+        """The formula of ∂out/∂(argument i), e.g. ``1 − a²`` for tanh with output named a.
+        ``others``: the names of the other outputs, for a rule that `names_other_outputs`."""
         table = self.partial_latex if latex else self.partial_text
+        if self.names_other_outputs:
+            return table(i, names, out, others=others)
         if self.arity is None:  # one function of (i, names, out) serves every argument
             return table(i, names, out)
         return self.format(table[i], names, out)

@@ -68,6 +68,20 @@ class ScalarMath:
         return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
 
     @staticmethod
+    def maximum(x: float, y: float) -> float:
+        return x if x >= y else y
+
+    @staticmethod
+    def minimum(x: float, y: float) -> float:
+        return x if x <= y else y
+
+    @staticmethod
+    def share(x: float, y: float) -> float:
+        """1 where x > y, ½ where x = y, else 0: ∂max(x, y)/∂x. At a tie the gradient is split
+        evenly between the two arguments, as PyTorch's maximum and JAX's do."""
+        return 1.0 if x > y else (0.5 if x == y else 0.0)
+
+    @staticmethod
     def logsumexp(xs: Sequence[float]) -> float:
         top = max(xs)
         return top + math.log(math.fsum(math.exp(x - top) for x in xs))

@@ -14,7 +14,7 @@ numbers stay in ``consts`` so that printouts can show them.
 
 A node is one slotted object whose parents and partials sit in four flat slots (the layout is in
 slots.py). Readers never see this: ``parents``, ``partials`` and ``consts`` are properties that give
-ordered tuples. The rule table (ops.py) defines every operation; `_apply1`, `_apply2` and
+ordered tuples. The rule table (ops.py) defines every operation; `_apply1`, `apply_binary` and
 `apply_nary` apply any rule. The operations used most (+, −, ·, /, ** with a constant, neg, relu,
 and `linear` over Values) compute their rule's formulas inline instead, skipping three Python
 calls each; anything out of the ordinary (a domain error, a numpy array, a Value subclass) goes
@@ -148,7 +148,7 @@ class Value:
 
     # Arithmetic. The common cases build the node inline (see the module docstring): a Value with a
     # Value, or with a float or int constant, whose result is finite. Everything else, errors
-    # included, goes through the rule table by `_apply2`. Reflected forms put the constant first.
+    # included, goes through the rule table by `apply_binary`. Reflected forms put the constant first.
     # ``out - out == 0.0`` holds exactly when out is finite (inf − inf and NaN − NaN are NaN); a
     # NaN or infinite constant makes the result of +, − and · non-finite too, so it is caught there.
 
@@ -169,7 +169,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
                 v._a = self; v._b = None; v._da = 1.0; v._db = c  # noqa: E702
                 return v
-        return _apply2(_ADD, self, other)
+        return apply_binary(_ADD, self, other)
 
     def __radd__(self, other):
         cls = other.__class__
@@ -181,7 +181,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "add"  # noqa: E702
                 v._a = self; v._b = LEFT; v._da = 1.0; v._db = c  # noqa: E702
                 return v
-        return _apply2(_ADD, other, self)
+        return apply_binary(_ADD, other, self)
 
     def __sub__(self, other):
         cls = other.__class__
@@ -200,7 +200,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
                 v._a = self; v._b = None; v._da = 1.0; v._db = c  # noqa: E702
                 return v
-        return _apply2(_SUB, self, other)
+        return apply_binary(_SUB, self, other)
 
     def __rsub__(self, other):
         cls = other.__class__
@@ -212,7 +212,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "sub"  # noqa: E702
                 v._a = self; v._b = LEFT; v._da = -1.0; v._db = c  # noqa: E702
                 return v
-        return _apply2(_SUB, other, self)
+        return apply_binary(_SUB, other, self)
 
     def __mul__(self, other):
         cls = other.__class__
@@ -233,7 +233,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
                 v._a = self; v._b = None; v._da = c; v._db = c  # noqa: E702
                 return v
-        return _apply2(_MUL, self, other)
+        return apply_binary(_MUL, self, other)
 
     def __rmul__(self, other):
         cls = other.__class__
@@ -245,7 +245,7 @@ class Value:
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "mul"  # noqa: E702
                 v._a = self; v._b = LEFT; v._da = c; v._db = c  # noqa: E702
                 return v
-        return _apply2(_MUL, other, self)
+        return apply_binary(_MUL, other, self)
 
     def __truediv__(self, other):
         cls = other.__class__
@@ -269,9 +269,9 @@ class Value:
                     v.data = out; v.grad = 0.0; v.label = ""; v.op = "div"  # noqa: E702
                     v._a = self; v._b = None; v._da = dx; v._db = c  # noqa: E702
                     return v
-        return _apply2(_DIV, self, other)
+        return apply_binary(_DIV, self, other)
 
-    def __rtruediv__(self, other): return _apply2(_DIV, other, self)
+    def __rtruediv__(self, other): return apply_binary(_DIV, other, self)
 
     def __pow__(self, other):
         cls = other.__class__
@@ -282,15 +282,15 @@ class Value:
                 out = _pow(x, c)
                 dx = c * _pow(x, c - 1.0)
             except (ArithmeticError, ValueError):
-                return _apply2(_POW, self, other)  # raises the rule's DomainError
+                return apply_binary(_POW, self, other)  # raises the rule's DomainError
             if out - out == 0.0 and dx - dx == 0.0 and c - c == 0.0:
                 v = _new(Value)
                 v.data = out; v.grad = 0.0; v.label = ""; v.op = "pow"  # noqa: E702
                 v._a = self; v._b = None; v._da = dx; v._db = c  # noqa: E702
                 return v
-        return _apply2(_POW, self, other)
+        return apply_binary(_POW, self, other)
 
-    def __rpow__(self, other): return _apply2(_POW, other, self)
+    def __rpow__(self, other): return apply_binary(_POW, other, self)
 
     def __neg__(self):
         v = _new(Value)
@@ -321,6 +321,16 @@ class Value:
     def cos(self): return _apply1(ops.COS, self)
     def abs(self): return _apply1(ops.ABS, self)
     def softplus(self): return _apply1(ops.SOFTPLUS, self)
+
+    def max(self, other):
+        """The larger of this and ``other`` (a Value or a number). At a tie each gets ½ of the
+        gradient, as with PyTorch's ``maximum``."""
+        return apply_binary(ops.MAX, self, other)
+
+    def min(self, other):
+        """The smaller of this and ``other`` (a Value or a number). At a tie each gets ½ of the
+        gradient, as with PyTorch's ``minimum``."""
+        return apply_binary(ops.MIN, self, other)
 
     # Graph-wide operations: the conventional spellings of the functions below.
     def backward(self, grad: float = 1.0) -> None:
@@ -393,7 +403,7 @@ def _apply1(rule: ops.Rule, x: Value) -> Value:
     return v
 
 
-def _apply2(rule: ops.Rule, x, y) -> Value:
+def apply_binary(rule: ops.Rule, x, y) -> Value:
     """A binary rule on two Values, or on a Value and a number (a constant) on either side."""
     m = _M
     if isinstance(x, Value):

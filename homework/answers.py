@@ -130,7 +130,7 @@ def _local(q: Question, ctx: Context) -> list:
 def _derivative(q: Question, ctx: Context) -> list:
     s = ctx.solution
     return [Nested(explain(s.loss, ctx.node(q, n), digits=ctx.digits, round_steps=ctx.round_steps, forward=False,
-                           paths=ctx.paths, shortcuts=ctx.shortcuts)) for n in q.wrt]
+                           paths=ctx.paths, shortcuts=ctx.shortcuts, outputs=s.all_outputs)) for n in q.wrt]
 
 
 def _deltas(q: Question, ctx: Context) -> list:

@@ -109,10 +109,10 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
         if others:  # derivatives the file's [explain] lists beyond what the questions ask
             out.append(Heading("Other chain-rule derivations"))
             out.extend(Nested(explain(solution.loss, w, digits=digits, round_steps=round_steps, forward=False,
-                                      paths=paths, shortcuts=shortcuts)) for w in others)
+                                      paths=paths, shortcuts=shortcuts, outputs=solution.all_outputs)) for w in others)
         if trace:
             out.append(Heading("The backward pass, node by node"))
-            out.append(Nested(backward_trace(solution.loss, digits=digits)))
+            out.append(Nested(backward_trace(solution.loss, digits=digits, outputs=solution.all_outputs)))
         return out
 
     # Forward -----------------------------------------------------------------------------------
@@ -137,10 +137,10 @@ def parts(solution, digits: int = 4, round_steps: bool = False, paths: bool = Fa
         out.append(Heading("Chain-rule derivations"))
         for w in solution.wrt:
             out.append(Nested(explain(solution.loss, w, digits=digits, round_steps=round_steps, forward=False,
-                                      paths=paths, shortcuts=shortcuts)))
+                                      paths=paths, shortcuts=shortcuts, outputs=solution.all_outputs)))
     if trace:
         out.append(Heading("The backward pass, node by node"))
-        out.append(Nested(backward_trace(solution.loss, digits=digits)))
+        out.append(Nested(backward_trace(solution.loss, digits=digits, outputs=solution.all_outputs)))
 
     out.append(Heading("One gradient-descent step"))
     out.extend(update_parts(solution, digits))

@@ -101,6 +101,14 @@ def test_a_coarse_wrong_answer_is_not_diagnosed():
     assert "too coarse to diagnose" in row.note
 
 
+def test_a_coarse_answer_that_a_mistake_gives_exactly_is_still_named():
+    row = check("seed002", {"local": {"∂β¹₁/∂α¹₁": "0.5"}}).rows[0]  # σ(0) = 0.5 exactly, for σ′(0) = 0.25
+    assert row.status == WRONG and "too coarse" not in row.note
+    assert row.diagnoses[0].kind == "σ(α) used for σ′(α)"
+    near = check("seed002", {"local": {"∂β¹₁/∂α¹₁": "0.4"}}).rows[0]  # no mistake gives 0.4 exactly
+    assert not near.diagnoses and "too coarse to diagnose" in near.note
+
+
 @pytest.mark.parametrize("name", ["W¹₂₁", "W^1_{21}", "W^1_{2,1}", "W1_21", "W1_2,1", "dℓ/dW¹₂₁", "W121"])
 def test_every_spelling_of_a_name(name):
     assert check("seed002", {"gradients": {name: "-0.09248"}}).rows[0].entry.symbol == "dℓ/dW¹₂₁"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograd import (DomainError, NonFiniteError, Value, backward, check_finite, count_paths,
-                      describe_nonfinite, linear, logsumexp, ops, paths, softmax, sum_values,
+                      describe_nonfinite, linear, logsumexp, maximum, minimum, ops, paths, softmax, sum_values,
                       topological_order)
 
 # rule name -> (function on Values, reference on floats, sampler of a point away from kinks/poles)
@@ -33,6 +33,11 @@ BINARY = {
     "mul": (lambda x, y: x * y, lambda x, y: x * y, lambda r: (r.uniform(-3, 3), r.uniform(-3, 3))),
     "div": (lambda x, y: x / y, lambda x, y: x / y, lambda r: (r.uniform(-3, 3), r.choice([-1, 1]) * r.uniform(0.5, 3))),
     "pow": (lambda x, y: x ** y, math.pow, lambda r: (r.uniform(0.2, 3), r.uniform(-2, 3))),
+    # away from a tie: the two arguments at least 0.1 apart
+    "max": (lambda x, y: maximum(x, y), max,
+            lambda r: (lambda a: (a, a + r.choice([-1, 1]) * r.uniform(0.1, 2)))(r.uniform(-3, 3))),
+    "min": (lambda x, y: minimum(x, y), min,
+            lambda r: (lambda a: (a, a + r.choice([-1, 1]) * r.uniform(0.1, 2)))(r.uniform(-3, 3))),
 }
 NARY = {
     "sum": (lambda *xs: sum_values(xs), lambda *xs: sum(xs)),
@@ -129,6 +134,9 @@ def test_formula_text_reads_like_a_solution_sheet():
     assert ops.SOFTMAX.expression(["1", "z₁", "z₂"]) == "softmax₂(z₁, z₂)"
     assert ops.SOFTMAX.partial_expression(2, ["1", "z₁", "z₂"], "ŷ₂") == "ŷ₂(1 − ŷ₂)"
     assert ops.SOFTMAX.partial_expression(1, ["1", "z₁", "z₂"], "ŷ₂") == "−ŷ₂·softmax₁(z₁, z₂)"
+    assert ops.SOFTMAX.partial_expression(1, ["1", "z₁", "z₂"], "ŷ₂", others=["ŷ₁", "ŷ₂"]) == "−ŷ₂ŷ₁"
+    assert ops.MAX.partial_expression(0, ["a", "b"], "m") == "[a > b] + ½[a = b]"
+    assert ops.MIN.partial_expression(1, ["a", "b"], "m") == "[b < a] + ½[a = b]"
 
 
 def test_softmax_is_stable_and_sums_to_one():

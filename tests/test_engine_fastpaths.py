@@ -1,7 +1,7 @@
 """The operators that build their node inline (value.py) against the rule table, case by case.
 
 For every inlined case the node made by the operator must equal, field by field, the node made by
-the generic path from the rule in ops.py (`_apply1`, `_apply2`, `apply_nary`): the forward value, the
+the generic path from the rule in ops.py (`_apply1`, `apply_binary`, `apply_nary`): the forward value, the
 partials, the parents, the constants, the rule name and so every formula text a printout shows.
 Inputs are seeded; the cases where an operator must leave its fast path (a domain error, overflow,
 NaN constants, huge integers, numpy arrays, subclasses) are checked to behave as the generic path.
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograd import DomainError, Value, linear, ops
-from autograd.value import _apply1, _apply2, apply_nary
+from autograd.value import _apply1, apply_binary, apply_nary
 
 # name -> (the operator, the rule, how the generic path applies it)
 BINARY = {
@@ -67,10 +67,10 @@ def test_binary_operators_equal_the_rule_table(name):
     for _ in range(200):
         x, y = leaves(rng, 2)
         c = rng.choice([rng.uniform(-5, 5), rng.randint(-5, 5) or 7])
-        same_node(op(x, y), _apply2(rule, x, y))
-        same_node(op(x, c), _apply2(rule, x, float(c)))
-        same_node(op(c, y), _apply2(rule, float(c), y))
-        same_node(op(x, x), _apply2(rule, x, x))  # a*a keeps both parents
+        same_node(op(x, y), apply_binary(rule, x, y))
+        same_node(op(x, c), apply_binary(rule, x, float(c)))
+        same_node(op(c, y), apply_binary(rule, float(c), y))
+        same_node(op(x, x), apply_binary(rule, x, x))  # a*a keeps both parents
 
 
 def test_power_with_a_constant_exponent_equals_the_rule_table():
@@ -78,10 +78,10 @@ def test_power_with_a_constant_exponent_equals_the_rule_table():
     for _ in range(200):
         (x,) = leaves(rng, 1, 0.1, 3.0)
         for c in (2, 3, -1, 0.5, rng.uniform(-2, 3), 1, 0):
-            same_node(x ** c, _apply2(ops.POW, x, float(c)))
+            same_node(x ** c, apply_binary(ops.POW, x, float(c)))
     (neg,) = leaves(rng, 1, -3.0, -0.1)
     for c in (2, 3, -2):
-        same_node(neg ** c, _apply2(ops.POW, neg, float(c)))
+        same_node(neg ** c, apply_binary(ops.POW, neg, float(c)))
 
 
 def test_unary_operators_equal_the_rule_table():
@@ -116,13 +116,13 @@ def test_a_printed_formula_reads_the_same_either_way():
 
 
 @pytest.mark.parametrize("make, generic", [
-    (lambda: Value(1e200) * Value(1e200), lambda: _apply2(ops.MUL, Value(1e200), Value(1e200))),
-    (lambda: Value(1e308) + 1e308, lambda: _apply2(ops.ADD, Value(1e308), 1e308)),
-    (lambda: Value(1.0) / Value(0.0), lambda: _apply2(ops.DIV, Value(1.0), Value(0.0))),
-    (lambda: Value(1.0) / 0, lambda: _apply2(ops.DIV, Value(1.0), 0.0)),
-    (lambda: Value(0.0) ** -1, lambda: _apply2(ops.POW, Value(0.0), -1.0)),
-    (lambda: Value(-8.0) ** 0.5, lambda: _apply2(ops.POW, Value(-8.0), 0.5)),
-    (lambda: Value(1e300) ** 2, lambda: _apply2(ops.POW, Value(1e300), 2.0)),
+    (lambda: Value(1e200) * Value(1e200), lambda: apply_binary(ops.MUL, Value(1e200), Value(1e200))),
+    (lambda: Value(1e308) + 1e308, lambda: apply_binary(ops.ADD, Value(1e308), 1e308)),
+    (lambda: Value(1.0) / Value(0.0), lambda: apply_binary(ops.DIV, Value(1.0), Value(0.0))),
+    (lambda: Value(1.0) / 0, lambda: apply_binary(ops.DIV, Value(1.0), 0.0)),
+    (lambda: Value(0.0) ** -1, lambda: apply_binary(ops.POW, Value(0.0), -1.0)),
+    (lambda: Value(-8.0) ** 0.5, lambda: apply_binary(ops.POW, Value(-8.0), 0.5)),
+    (lambda: Value(1e300) ** 2, lambda: apply_binary(ops.POW, Value(1e300), 2.0)),
 ])
 def test_domain_errors_leave_the_fast_path_with_the_rules_message(make, generic):
     with pytest.raises(DomainError) as fast_error:
@@ -158,8 +158,8 @@ def test_other_operands_take_the_generic_path():
         __slots__ = ()
 
     y = Named(4.0)
-    same_node(x * y, _apply2(ops.MUL, x, y))
-    same_node(y * x, _apply2(ops.MUL, y, x))
+    same_node(x * y, apply_binary(ops.MUL, x, y))
+    same_node(y * x, apply_binary(ops.MUL, y, x))
     same_node(linear([x], [y], 1.0), apply_nary(ops.LINEAR, (x, y, 1.0)))
     with pytest.raises(TypeError, match="bool"):
         x * True

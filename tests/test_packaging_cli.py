@@ -158,3 +158,23 @@ def test_progress_line_redraws_at_most_ten_times_a_second():
     silent.isatty = lambda: False
     moons.Progress(10, stream=silent).update(10)
     assert silent.text == ""
+
+
+@pytest.mark.needs_dot
+@pytest.mark.parametrize("argv", [
+    ["solve", "seed000", "--draw", "{tmp}/g.svg", "--steps", "{tmp}/s.html"],
+    ["explain", "max(x, y) * z", "x=1", "y=1", "z=2", "--draw", "{tmp}/e.svg", "--steps", "{tmp}/e.html"],
+    ["sheet", "seed002", "--out", "{tmp}/sheet"],
+])
+def test_quiet_leaves_stderr_empty_and_stdout_unchanged(argv, tmp_path, capsys):
+    loud = [a.replace("{tmp}", str(tmp_path / "loud")) for a in argv]
+    quiet = [a.replace("{tmp}", str(tmp_path / "quiet")) for a in argv]
+    (tmp_path / "loud").mkdir()
+    (tmp_path / "quiet").mkdir()
+    assert main(loud) == 0
+    said = capsys.readouterr()
+    assert said.err.strip(), "without -q the files written are named on stderr"
+    assert main(["-q", *quiet]) == 0
+    hushed = capsys.readouterr()
+    assert hushed.err == ""
+    assert hushed.out == said.out.replace(str(tmp_path / "loud"), str(tmp_path / "quiet"))

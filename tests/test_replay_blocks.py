@@ -209,12 +209,14 @@ def test_rules_replayed_without_a_check_are_finite_wherever_their_argument_is(na
     rule = ops.RULES[name]
     xs = np.array([[-1.7976931348623157e308, -1e300, -1000.0, -710.0, -1.0, -1e-308, -0.0, 0.0, 1e-308,
                     1.0, 710.0, 1000.0, 1e300, 1.7976931348623157e308]])
+    args = (xs,) if rule.arity == 1 else (xs, xs.T)  # a rule of two: every pair of the extremes
     with np.errstate(all="ignore"):
-        out = rule.forward(NUMPY, xs)
-        partial = rule.constant_partials[0] if rule.constant_partials else rule.partials[0](NUMPY, out, xs)
-    assert np.isfinite(out).all() and np.isfinite(partial).all()
+        out = rule.forward(NUMPY, *args)
+        partials = [rule.constant_partials[k] if rule.constant_partials else rule.partials[k](NUMPY, out, *args)
+                    for k in range(len(args))]
+    assert np.isfinite(out).all() and all(np.isfinite(p).all() for p in partials)
     for x in xs[0]:  # the scalar engine agrees that these are finite
-        assert math.isfinite(rule.forward(ops.SCALAR, float(x)))
+        assert math.isfinite(rule.forward(ops.SCALAR, *[float(x)] * len(args)))
 
 
 def test_a_node_of_many_arguments_replays_in_time_linear_in_them():

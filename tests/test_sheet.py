@@ -96,7 +96,8 @@ def test_a_variants_problem_file_keeps_everything_but_the_numbers():
 def test_one_command_makes_a_class_set_with_keys(tmp_path, capsys):
     out = tmp_path / "handouts"
     assert main(["sheet", "seed002", "--variants", "3", "--seed", "5", "--out", str(out)]) == 0
-    assert "wrote 3 variants of seed002 (seed 5)" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "wrote 3 variants of seed002 (seed 5)" in captured.err and captured.out == ""  # stdout: results only
     folder = out / "variant-02"
     for name in ("problem.toml", "sheet.md", "sheet.tex", "answers.toml", "key.toml", "solution.md", "solution.tex"):
         assert (folder / name).stat().st_size > 0
@@ -117,7 +118,7 @@ def test_one_sheet_printed_or_written(tmp_path, capsys):
     assert main(["sheet", "seed002", "--key"]) == 0
     assert capsys.readouterr().out == answer_key("seed002")
     assert main(["sheet", "seed001", "--out", str(tmp_path)]) == 0
-    assert "wrote sheet.md, sheet.tex, answers.toml, key.toml, solution.md, solution.tex" in capsys.readouterr().out
+    assert "wrote sheet.md, sheet.tex, answers.toml, key.toml, solution.md, solution.tex" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("args, message", [

@@ -49,7 +49,7 @@ def _python_outputs() -> dict[str, str]:
             "paths": explain(s.loss, w, paths=True, forward=False),
             "delta": explain(s.loss, w, paths=True, max_paths=1),
             "rounded": explain(s.loss, w, round_steps=True),
-            "trace-named": trace(s.loss, wrt=w, named_only=True),
+            "trace-named": trace(s.loss, wrt=w, named_only=True, outputs=s.all_outputs),
             "forward-all": forward_table(s.loss, all_nodes=True, round_steps=True),
         }
         for name, e in variants.items():
@@ -69,6 +69,7 @@ def outputs(tmp: Path) -> dict[str, str]:
         for fmt, suffix in (("text", "txt"), ("markdown", "md"), ("latex", "tex")):
             out[f"{seed}.solve.{suffix}"] = _cli(["solve", seed, "--format", fmt])
         out[f"{seed}.solve.gv"] = _dot_of(["solve", seed], tmp)
+    out["seed001.solve-unfused.txt"] = _cli(["solve", "seed001", "--unfused"])  # the softmax chain written out
     out["formula.explain-trace.txt"] = _cli(["explain", *FORMULA, "--trace"])
     out["formula.explain.gv"] = _dot_of(["explain", *FORMULA], tmp)
     out.update(_python_outputs())

@@ -13,7 +13,8 @@ import heapq
 from autograd.derive.document import Explanation
 from autograd.derive.formula import MINUS, MUL, Formula, as_number, delta_of, derivative, equals, paren, product, sum_of
 from autograd.derive.model import Equations, Line
-from autograd.derive.view import MAX_CHAIN_FORMULA, GraphView, finish
+from autograd.derive.closing import finish
+from autograd.derive.view import MAX_CHAIN_FORMULA, GraphView
 from autograd.value import Value
 
 def collapsed_edges(g: GraphView, flags: list[bool], is_stop, max_routes: int = 8):

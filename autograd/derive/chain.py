@@ -38,8 +38,9 @@ from autograd.derive.factored import explain_factored
 from autograd.derive.formula import ATOM, MINUS, Formula, as_number, derivative, equals, paren, product
 from autograd.derive.model import Equations, Line
 from autograd.derive.forward import forward_section
-from autograd.derive.view import MAX_CHAIN_FORMULA, GraphView, finish, validate
-from autograd.graph import count_paths, paths as walk_paths, gc_paused
+from autograd.derive.closing import finish
+from autograd.derive.view import MAX_CHAIN_FORMULA, GraphView, validate
+from autograd.graph import count_paths, gc_paused, paths as walk_paths
 from autograd.value import Value
 
 __all__ = ["Factor", "PathTerm", "explain"]
@@ -76,7 +77,7 @@ class PathTerm:
 @gc_paused()  # a printout builds many objects and no cycles: the collector would only rescan them
 def explain(root: Value, wrt: Value, *, digits: int = 4, mode: str = "sig", collapse: bool = True,
             paths: bool = False, max_paths: int = 16, round_steps: bool = False, max_expr: int = 40,
-            forward: bool = True, shortcuts: dict | None = None) -> Explanation:
+            forward: bool = True, shortcuts: dict | None = None, outputs: tuple = ()) -> Explanation:
     """Explain d(root)/d(wrt) by the chain rule, as a hand-written solution does.
 
     The forward pass comes first (every named node with its definition and value). Then the
@@ -102,6 +103,8 @@ def explain(root: Value, wrt: Value, *, digits: int = 4, mode: str = "sig", coll
         forward: open with the forward pass (False when it is shown elsewhere, as in a solution).
         shortcuts: ``{node: Shortcut(formula, note)}``: upstream gradients known in closed form
             (softmax with cross-entropy: ∂ℓ/∂zᵢ = ŷᵢ − yᵢ); the factored chain starts there.
+        outputs: a network's other named outputs, such as a softmax's ŷ₁ when the loss reads only
+            ŷ₂: partials may name them (∂ŷ₂/∂z₁ = −ŷ₂ŷ₁); nothing else changes.
 
     Returns:
         An `Explanation` whose ``value`` is d(root)/d(wrt) (per-step rounded if asked for) and whose
@@ -116,7 +119,7 @@ def explain(root: Value, wrt: Value, *, digits: int = 4, mode: str = "sig", coll
         raise TypeError(f"wrt must be a Value from root's graph (e.g. a weight), got {type(wrt).__name__}")
     if not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"max_paths must be a whole number ≥ 1, got {max_paths!r}")
-    g = GraphView(root, digits, mode, max_expr)
+    g = GraphView(root, digits, mode, max_expr, outputs=tuple(outputs))
     if id(wrt) not in g.index:
         raise ValueError(f"wrt ({describe(wrt)}) is not among the nodes root was computed from, so it does "
                          f"not affect root (the derivative is 0); pass a node root depends on")

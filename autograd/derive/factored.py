@@ -22,7 +22,8 @@ from autograd.derive.formula import Formula, as_number, derivative, equals
 from autograd.derive.model import GRADIENT, LOCAL, UPSTREAM, Equations, Line, Quantity, text_of
 from autograd.derive.plan import Plan, Term
 from autograd.derive.terms import factor_formula, multiplied_numbers, product_symbols, rounded_sum, sum_formula
-from autograd.derive.view import GraphView, finish
+from autograd.derive.closing import finish
+from autograd.derive.view import GraphView
 from autograd.value import Value
 
 # A sum over more consumers than this shows its first two terms, "…" and its last.

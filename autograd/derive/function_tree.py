@@ -209,7 +209,11 @@ def from_expression(expr: Expression) -> tuple[Node, str]:
             return _fold(Apply(ops.NEG, (inner,)))
         if isinstance(tree, ast.BinOp):
             return _fold(Apply(_BINARY_RULES[type(tree.op)], (build(tree.left), build(tree.right))))
-        return _fold(Apply(ops.RULES[tree.func.id], (build(tree.args[0]),)))
+        rule = ops.RULES[tree.func.id]
+        out = build(tree.args[0])
+        for arg in tree.args[1:]:  # max(a, b, c) = max(max(a, b), c), as the expression reader builds it
+            out = _fold(Apply(rule, (out, build(arg))))
+        return out if len(tree.args) > 1 else _fold(Apply(rule, (out,)))
 
     result: Node = Const(0.0)
     for target, tree in expr.statements:

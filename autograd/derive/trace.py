@@ -13,13 +13,14 @@ from autograd.derive.accumulate import collapsed_edges
 from autograd.derive.document import Explanation
 from autograd.derive.formula import MINUS, Formula, as_number, derivative, equals, paren, product, sum_of
 from autograd.derive.model import Line, Table, TraceStep, texts_of
+from autograd.derive.closing import kink_lines
 from autograd.derive.view import GraphView, validate
 from autograd.graph import gc_paused
 from autograd.value import Value
 
 @gc_paused()  # a printout builds many objects and no cycles: the collector would only rescan them
 def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, max_lines: int | None = None,
-          digits: int = 4, mode: str = "sig", max_expr: int = 40) -> Explanation:
+          digits: int = 4, mode: str = "sig", max_expr: int = 40, outputs: tuple = ()) -> Explanation:
     """The backward pass as the engine runs it: node by node in reverse topological order, upstream
     gradient × local partial = contribution, added into the parent's running total.
 
@@ -35,6 +36,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
         max_lines: show at most this many steps, then say how many were left out.
         digits, mode: number formatting, as in `explain`.
         max_expr: longest unnamed expression written out, as in `explain`.
+        outputs: other named outputs partials may name, as in `explain`.
 
     Returns:
         An `Explanation`; its ``value`` is ∂root/∂wrt when ``wrt`` is given, else root's value.
@@ -42,7 +44,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     validate(root, digits, mode)
     if max_lines is not None and (not isinstance(max_lines, int) or max_lines < 1):
         raise ValueError(f"max_lines must be None or a whole number ≥ 1, got {max_lines!r}")
-    g = GraphView(root, digits, mode, max_expr)
+    g = GraphView(root, digits, mode, max_expr, outputs=tuple(outputs))
     if wrt is not None and (not isinstance(wrt, Value) or id(wrt) not in g.index):
         raise ValueError("wrt must be a Value that root was computed from, to limit the trace to its part")
     flags = g.relevant(wrt)
@@ -133,6 +135,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
             blocks.append(Line([f"engine check: {len(bad)} of {len(shown)} nodes differ ✗, first ", g.name(v),
                                  ": engine ", g.number(v.grad), ", here ", g.number(grads[bad[0]]),
                                  " (leaf gradients add up over backward() calls: call zero_grad() before backward())"]))
+    blocks.extend(kink_lines(g, (v for v, relevant in zip(g.order, flags) if relevant)))
     blocks.extend(g.legend(texts_of(rows)))
     value = grads[g.index[id(wrt)]] if wrt is not None else root.data
     return Explanation("trace", value, blocks, steps=trace_steps)

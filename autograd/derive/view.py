@@ -16,7 +16,7 @@ from typing import Iterable
 
 from autograd import notation, ops
 from autograd.derive.formula import ATOM, Formula, fill, from_text, number, placeholders
-from autograd.derive.model import Equations, Line, text_of
+from autograd.derive.model import Equations, Line
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -47,10 +47,12 @@ class GraphView:
 
     ``also`` adds the graphs of other outputs that the root does not depend on (a network's ŷ₁
     when the loss reads only ŷ₂): their nodes come first, the root's after, the root last.
+    ``outputs`` only makes such named outputs known by name, without adding them to the graph shown:
+    a softmax partial then reads ∂ŷ₂/∂z₁ = −ŷ₂ŷ₁ even where ŷ₁ is not part of the loss.
     """
 
     def __init__(self, root: Value, digits: int, mode: str, max_expr: int = 40, numbered: bool = False,
-                 also: tuple = ()) -> None:
+                 also: tuple = (), outputs: tuple = ()) -> None:
         if not isinstance(max_expr, int) or max_expr < 1:
             raise ValueError(f"max_expr must be a whole number ≥ 1, got {max_expr!r}")
         self.root = root
@@ -63,6 +65,8 @@ class GraphView:
         self._filled: dict[int, list] = {}
         self._numbers: dict[float, Formula] = {}
         self._numbers_view: GraphView | None = None
+        self._outputs: dict | None = None  # (op, parents) -> {index: node}, for `_other_outputs`
+        self._named_outputs = tuple(u for u in outputs if isinstance(u, Value) and u.label)
         self._rounded: dict[int, tuple[float, tuple[float, ...]]] | None = None
         # how many unnamed operations deep each node's expression would nest
         index, depth = self.index, [0] * len(self.order)
@@ -153,10 +157,34 @@ class GraphView:
         args, positions = self._arguments(v)
         i = positions[slot]
         out = self.name(v)
+        if rule.names_other_outputs:  # softmax: ∂ŷ₁/∂z₂ = −ŷ₁ŷ₂ names the output ŷ₂
+            others = [self.name(u) if u is not None else None for u in self._other_outputs(v)]
+            every = args + [o for o in others if o is not None]
+            n = len(args)
+
+            def make(latex: bool):
+                def template(names, o):
+                    given = iter(names[n:])
+                    return rule.partial_expression(i, names[:n], o, latex,
+                                                   [next(given) if u is not None else None for u in others])
+                return template
+
+            return from_text(fill(make(False), every, out, False), fill(make(True), every, out, True))
         names = self._placeholders(v, args)
         text = fill(lambda n, o: rule.partial_expression(i, n, o), args, out, False, names)
         latex = fill(lambda n, o: rule.partial_expression(i, n, o, latex=True), args, out, True, names)
         return from_text(text, latex)
+
+    def _other_outputs(self, v: Value) -> list:
+        """For a node of a rule that makes one output per index over the same arguments (softmax:
+        the index comes first, as a constant): the node of each index in this graph, or None."""
+        if self._outputs is None:
+            self._outputs = {}
+            for u in (*self._named_outputs, *self.order):
+                if u.parents and u.consts and rule_of(u).names_other_outputs:
+                    self._outputs.setdefault((u.op, tuple(map(id, u.parents))), {})[int(u.consts[0])] = u
+        found = self._outputs.get((v.op, tuple(map(id, v.parents))), {})
+        return [found.get(j) for j in range(len(v.parents))]
 
     def number(self, x: float) -> Formula:
         """``x`` as a result is shown (made once per distinct number: a trace shows each node's
@@ -263,33 +291,3 @@ def validate(root: object, digits: int, mode: str) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"root must be a Value (the output, e.g. the loss), got {type(root).__name__}")
     notation.format_number(1.5, digits, mode)  # raises a clear ValueError for bad digits/mode
-
-
-def check_line(g: GraphView, wrt: Value, value: float) -> Line:
-    """The line comparing a derivation's result with the engine's ``wrt.grad`` (✓ or ✗)."""
-    name = g.name(wrt)
-    label = Formula(f"{name.text}.grad", rf"{name.latex}.\mathrm{{grad}}")
-    if g.root.grad == 0.0 and wrt.grad == 0.0 and value != 0.0:
-        return Line(["check: the engine's ", label, " is 0: run backward() on ", g.name(g.root),
-                      " first to compare"])
-    if math.isclose(wrt.grad, value, rel_tol=1e-9, abs_tol=1e-12):
-        return Line(["check: the engine's ", label, " = ", g.number(wrt.grad), " ✓"])
-    return Line(["check: the engine's ", label, " = ", g.number(wrt.grad), " ✗ differs from ",
-                  g.number(value), " (leaf gradients add up over backward() calls: call zero_grad() "
-                  "before backward())"])
-
-
-def finish(g: GraphView, wrt: Value, value: float, exact: float, round_steps: bool, blocks: list) -> list:
-    """The closing blocks of an explanation: the drift when rounded by hand, the engine check, and the
-    legend of every placeholder ⟨k⟩ the blocks use."""
-    out = []
-    if round_steps:
-        out.append(Line(["rounded at every step: ", g.number(value), "; exact: ",
-                          number(exact, max(g.digits, 6) + 2, "sig", ascii_minus=True), "; drift: ",
-                          number(value - exact, 3, "sig", ascii_minus=True)]))
-    out.append(check_line(g, wrt, exact))
-    texts = [text_of(b.pieces) for b in blocks if isinstance(b, Line)]
-    texts += [c.text for b in blocks if isinstance(b, Equations) for cells, _ in b.rows for c in cells if c]
-    out.extend(g.legend(texts))
-    return out
-

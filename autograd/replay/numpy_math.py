@@ -51,6 +51,13 @@ class NumpyMath:
     def sign(x):
         return np.sign(x)
 
+    maximum = staticmethod(np.maximum)
+    minimum = staticmethod(np.minimum)
+
+    @staticmethod
+    def share(x, y):
+        return np.where(np.greater(x, y), 1.0, np.where(np.equal(x, y), 0.5, 0.0))  # ½ at a tie
+
     @staticmethod
     def logsumexp(xs: Sequence):
         top = xs[0]

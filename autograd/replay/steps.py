@@ -28,7 +28,7 @@ _isfinite = math.isfinite
 # Rules whose value and partials are finite wherever their arguments are (bounded functions, or
 # relu and neg): their steps need no check, since every argument was checked where it was made.
 # tests/test_replay_blocks.py checks the claim on extreme arguments.
-TOTAL_RULES = frozenset({"neg", "relu", "tanh", "sigmoid", "sin", "cos", "abs", "softplus"})
+TOTAL_RULES = frozenset({"neg", "relu", "tanh", "sigmoid", "sin", "cos", "abs", "softplus", "max", "min"})
 
 
 def all_finite(a) -> bool:

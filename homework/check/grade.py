@@ -15,6 +15,8 @@ Each answer is judged at the precision it is written with (or within ``tolerance
 
 from __future__ import annotations
 
+import math
+
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -134,7 +136,14 @@ def grade(key, answers: list[Answer], tolerance: float | None = None) -> list[Ro
         if row.status == WRONG:
             row.first, first_done = not first_done, True
             if w.digits < DIAGNOSABLE_DIGITS and tolerance is None:
-                row.note = f"written to {w.digits} significant digit{'s' if w.digits > 1 else ''}: too coarse to diagnose"
+                # a coarse number fits too many mistakes at its digits; one that a mistake gives
+                # exactly (σ(0) = 0.5 for σ′(0) = 0.25) is still named
+                row.diagnoses = diagnose(key, e, w, worked if found else None, exact=True)
+                if not row.diagnoses:
+                    row.note = (f"written to {w.digits} significant digit{'s' if w.digits > 1 else ''}: "
+                                f"too coarse to diagnose")
+                else:
+                    row.note = "first wrong step" if row.first else ""
             else:
                 row.diagnoses = diagnose(key, e, w, worked if found else None, tolerance)
                 row.note = "first wrong step" if row.first else ""
@@ -142,12 +151,16 @@ def grade(key, answers: list[Answer], tolerance: float | None = None) -> list[Ro
     return rows
 
 
-def diagnose(key, entry: Entry, w, worked=None, tolerance: float | None = None) -> list[Diagnosis]:
+def diagnose(key, entry: Entry, w, worked=None, tolerance: float | None = None,
+             exact: bool = False) -> list[Diagnosis]:
     """The known mistakes that give the written number ``w`` for ``entry``: worked from the right
-    derivation, and from the student's own earlier numbers (``worked``) when there are any."""
+    derivation, and from the student's own earlier numbers (``worked``) when there are any.
+    ``exact``: only mistakes whose number is exactly the one written."""
     found = candidates(key, entry, key.plan.truth)
     if worked is not None:
         found += candidates(key, entry, worked, whole=False)
+    if exact:
+        return fitting(found, lambda x: math.isclose(x, w.value, rel_tol=1e-12, abs_tol=1e-15))
     return fitting(found, lambda x: w.matches(x, tolerance))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from homework.check import check_files, key_of, template
 from homework.check.report import FORMATS
-from homework.commands.options import UsageError, whole_number
+from homework.commands.options import UsageError, inform, whole_number
 from homework.reading import BUILTIN
 
 
@@ -90,6 +90,5 @@ def run(args) -> int:
     sys.stdout.write(shown.render(args.format))
     if args.csv:
         Path(args.csv).write_text(summary.to_csv(), encoding="utf-8")
-        if not getattr(args, "quiet", False):
-            print(f"wrote {args.csv}", file=sys.stderr)
+        inform(args, f"wrote {args.csv}")
     return summary.exit_status

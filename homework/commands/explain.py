@@ -11,7 +11,8 @@ from autograd.render import latex, markdown
 from autograd.render.latex import document as latex_document
 from autograd.drawing import DEFAULT_MAX_NODES, box_count
 from homework.commands.options import (UsageError, add_output_options, check_image_path, check_page_path,
-                                       check_picture_options, check_picture_size, emit, picture_options, write_page)
+                                       check_picture_options, check_picture_size, emit, inform, picture_options,
+                                       write_page)
 
 
 def add_to(commands) -> None:
@@ -91,12 +92,12 @@ def run(args) -> int:
         options = dict(picture_options(args), digits=digits)
         path = draw(root, highlight=leaves[wrt[0]] if wrt else None, view=view,
                     max_nodes=args.max_nodes or DEFAULT_MAX_NODES, **options).render_to(args.draw)
-        print(f"drew the graph to {path}", file=sys.stderr)
+        inform(args, f"drew the graph to {path}")
     if args.steps:
         options = dict(picture_options(args), digits=digits)
         page = step_through(root, view=view, max_nodes=args.max_nodes or DEFAULT_MAX_NODES, title=expr.source,
                             **options)
-        write_page(page, args.steps)
+        write_page(args, page, args.steps)
     return 0
 
 
@@ -108,7 +109,7 @@ def _picture_view(args, root) -> str:
     full = box_count(root, "full")
     if args.view is None and full > limit and box_count(root, "collapsed") <= limit:
         view = "collapsed"
-        print(f"chainrule explain: every operation would make {full} boxes, more than {limit}: the picture folds "
-              f"unnamed steps into the edges (--view collapsed); --max-nodes {full} draws them all", file=sys.stderr)
+        inform(args, f"chainrule explain: every operation would make {full} boxes, more than {limit}: the picture "
+                     f"folds unnamed steps into the edges (--view collapsed); --max-nodes {full} draws them all")
     check_picture_size(root, view, limit)
     return view

@@ -144,9 +144,16 @@ def check_picture_size(root, view: str, max_nodes: int) -> None:
                          f"picture that large cannot be read: {hint}pass --max-nodes {count} to draw it anyway")
 
 
-def write_page(page, path: str) -> None:
+def inform(args, message: str) -> None:
+    """An informational line ("wrote …", a note on what was chosen) on stderr, unless -q was given:
+    standard output keeps only the result."""
+    if not getattr(args, "quiet", False):
+        print(message, file=sys.stderr)
+
+
+def write_page(args, page, path: str) -> None:
     """Write a step-through page (`autograd.StepThrough`) and say on stderr what it holds."""
     written = page.save(path)
     forward = sum(1 for f in page.frames if f.phase == "forward")
-    print(f"wrote the step-through page to {written}: {len(page.frames)} steps, {forward} forward and "
-          f"{len(page.frames) - forward} backward", file=sys.stderr)
+    inform(args, f"wrote the step-through page to {written}: {len(page.frames)} steps, {forward} forward and "
+                 f"{len(page.frames) - forward} backward")

@@ -8,7 +8,7 @@ import sys
 from homework.check import key_of
 from homework.check.template import answers_file
 from homework.commands.check import PROBLEM_HELP
-from homework.commands.options import UsageError, whole_number
+from homework.commands.options import UsageError, inform, whole_number
 from homework.reading import load
 from homework.sheet import exercise, write, write_variants
 from homework.sheet.files import FILES
@@ -38,16 +38,16 @@ def run(args) -> int:
             raise UsageError("--variants needs --seed S, so that the same variants can be made again "
                              "(and each student's answers checked against their own)")
         folders = write_variants(load(args.problem), args.variants, args.seed, args.out, name=args.problem)
-        print(f"wrote {len(folders)} variants of {args.problem} (seed {args.seed}) in {args.out}: "
-              f"{folders[0].name} … {folders[-1].name}, each with problem.toml, {', '.join(FILES)}; "
-              f"variants.csv lists them")
+        inform(args, f"wrote {len(folders)} variants of {args.problem} (seed {args.seed}) in {args.out}: "
+                     f"{folders[0].name} … {folders[-1].name}, each with problem.toml, {', '.join(FILES)}; "
+                     f"variants.csv lists them")
         return 0
     if args.seed is not None:
         raise UsageError("--seed goes with --variants N")
     key = key_of(args.problem)
     if args.out:
         paths = write(key, args.out, f"chainrule check {args.problem} answers.toml")
-        print(f"wrote {', '.join(p.name for p in paths)} in {args.out}")
+        inform(args, f"wrote {', '.join(p.name for p in paths)} in {args.out}")
         return 0
     sys.stdout.write(answers_file(key, filled=True) if args.key else exercise(key, args.format))
     return 0

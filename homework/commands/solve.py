@@ -8,13 +8,13 @@ appear together, only when all are complete, and a file chainrule did not write 
 from __future__ import annotations
 
 import re
-import sys
 
 from autograd import notation as names
 from autograd.drawing import DEFAULT_MAX_NODES
 from autograd.errors import DrawingTooLargeError
 from homework.commands.options import (UsageError, add_output_options, check_image_path, check_page_path,
-                                       check_picture_options, check_picture_size, emit, picture_options, write_page)
+                                       check_picture_options, check_picture_size, emit, inform, picture_options,
+                                       write_page)
 from homework.output import OutputFolder
 from homework.reading import BUILTIN, DEFAULT_PROBLEM, load
 from homework.report import with_pictures
@@ -77,7 +77,7 @@ def _write_folder(args, solution, text: str, options: dict) -> None:
             check_picture_size(solution.drawn_root, options["view"], args.max_nodes or DEFAULT_MAX_NODES)
             drawings = [solution.drawing(highlight=w, **options) for w in targets]
         except (DrawingTooLargeError, UsageError) as e:
-            print(f"chainrule solve: note: no pictures in {args.out}: {e}", file=sys.stderr)
+            inform(args, f"chainrule solve: note: no pictures in {args.out}: {e}")
             drawings = []
         for w, stem, drawing in zip(targets, stems, drawings):
             for suffix in suffixes:
@@ -92,7 +92,7 @@ def _write_folder(args, solution, text: str, options: dict) -> None:
         out.write(f"solution{_SUFFIX[args.format]}", document)
     kinds = "/".join(suffixes)
     drawn = f" and {', '.join(f'{stem}{kinds}' for _, stem in pictures)}" if pictures else ""
-    print(f"wrote solution{_SUFFIX[args.format]}{drawn} in {args.out}", file=sys.stderr)
+    inform(args, f"wrote solution{_SUFFIX[args.format]}{drawn} in {args.out}")
 
 
 def run(args) -> int:
@@ -114,9 +114,9 @@ def run(args) -> int:
         view, boxes = solution.picture_view(args.max_nodes)
         if view == "neurons":
             limit = args.max_nodes or NEURON_VIEW_ABOVE
-            print(f"chainrule solve: a box per weight would make {boxes} boxes, more than {limit}: the picture "
-                  f"draws one box per unit (--view neurons); --view collapsed or --max-nodes {boxes} draws every "
-                  f"weight", file=sys.stderr)
+            inform(args, f"chainrule solve: a box per weight would make {boxes} boxes, more than {limit}: the "
+                         f"picture draws one box per unit (--view neurons); --view collapsed or --max-nodes {boxes} "
+                         f"draws every weight")
     if args.draw:
         check_picture_size(solution.drawn_root, view, args.max_nodes or DEFAULT_MAX_NODES)
     options = dict(picture_options(args), view=view, max_nodes=args.max_nodes)
@@ -126,8 +126,8 @@ def run(args) -> int:
         emit(text, args.format)
     if args.draw:
         path = solution.drawing(**options).render_to(args.draw)
-        print(f"drew the graph to {path}", file=sys.stderr)
+        inform(args, f"drew the graph to {path}")
     if args.steps:
         page_options = dict(picture_options(args), view=args.view, max_nodes=args.max_nodes, digits=args.digits)
-        write_page(solution.step_through(**page_options), args.steps)
+        write_page(args, solution.step_through(**page_options), args.steps)
     return 0
