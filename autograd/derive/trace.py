@@ -12,7 +12,7 @@ import math
 from autograd.derive.accumulate import collapsed_edges
 from autograd.derive.document import Explanation
 from autograd.derive.formula import MINUS, Formula, as_number, derivative, equals, paren, product, sum_of
-from autograd.derive.model import Line, Table, TraceStep, texts_of
+from autograd.derive.model import Line, Table, TraceStep
 from autograd.derive.closing import kink_lines
 from autograd.derive.view import GraphView, validate
 from autograd.graph import gc_paused
@@ -83,6 +83,10 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     trace_steps: list[TraceStep] = []
     index, name, number = g.index, g.name, g.number
     is_number: dict[str, bool] = {}  # per formula text: a plain number is not written out as a formula
+    # the text of each row's local-partial cell: the only cells that name nodes (∂c/∂p names both
+    # ends, the formula the rest), so the only ones the legend of placeholders ⟨k⟩ has to read
+    named: list[str] = []
+    consumer = None
     for c, up, p, d, how in steps:
         kp = index[id(p)]
         contribution = up * d
@@ -91,20 +95,24 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
         if max_lines is not None and len(rows) >= max_lines:
             rows.append(None)  # counted, not written out
             continue
+        if c is not consumer:  # a consumer's steps come together: its name and upstream once
+            consumer, c_name, upstream = c, name(c), number(up)
+        p_name = name(p)
         formula = formula_of(c, how)
-        symbol = derivative(name(c), name(p))
+        symbol = derivative(c_name, p_name)
         if formula is not None:
             plain = is_number.get(formula.text)
             if plain is None:
                 plain = is_number[formula.text] = as_number(formula.text) is not None
-        local = [equals(symbol, number(d)) if formula is None or plain else equals(symbol, formula, number(d))]
+        local = equals(symbol, number(d)) if formula is None or plain else equals(symbol, formula, number(d))
+        named.append(local.text)
         if before is None:
             total = [number(total_now)]
         else:
             c_num = number(contribution)
             c_num = paren(c_num) if c_num.text.startswith(MINUS) else c_num
             total = [number(before), " + ", c_num, " = ", number(total_now)]
-        row = [[str(len(rows) + 1)], [name(c)], [number(up)], local, [number(contribution)], [name(p)], total]
+        row = [[str(len(rows) + 1)], [c_name], [upstream], [local], [number(contribution)], [p_name], total]
         rows.append(row)
         trace_steps.append(TraceStep(len(rows), c, p, up, d, contribution, total_now, before is None, tuple(row)))
 
@@ -136,6 +144,6 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
                                  ": engine ", g.number(v.grad), ", here ", g.number(grads[bad[0]]),
                                  " (leaf gradients add up over backward() calls: call zero_grad() before backward())"]))
     blocks.extend(kink_lines(g, (v for v, relevant in zip(g.order, flags) if relevant)))
-    blocks.extend(g.legend(texts_of(rows)))
+    blocks.extend(g.legend(named))
     value = grads[g.index[id(wrt)]] if wrt is not None else root.data
     return Explanation("trace", value, blocks, steps=trace_steps)
