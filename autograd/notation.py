@@ -46,6 +46,7 @@ SUPERSCRIPT.update(zip("TabcdefghjklmoprstuvwxyzABDEGHIJKLMNOPRUVW",
                        "ᵀᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵁⱽᵂ"))
 _FROM_SUPERSCRIPT = {v: k for k, v in SUPERSCRIPT.items()}
 _FROM_SUBSCRIPT = {v: k for k, v in SUBSCRIPT.items()}
+_SUPERSCRIPT_TO_ASCII, _SUBSCRIPT_TO_ASCII = str.maketrans(_FROM_SUPERSCRIPT), str.maketrans(_FROM_SUBSCRIPT)
 
 _GREEK_WORD = re.compile(r"\\?(?<![A-Za-z])(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![a-z])")
 _ACCENT = re.compile(r"\\?(hat|bar|tilde|dot)\s*(?:\{([^{}]+)\}|\s([A-Za-z]))")
@@ -136,14 +137,12 @@ def to_latex(name: str) -> str:
 
 
 def _plain_latex(m: re.Match) -> str:
-    """`to_latex` of a name of the shape `_PLAIN_NAME` (W¹₂₁, z⁽¹⁾₁, W²₁₂,₃), as `_latex` writes it."""
+    """`to_latex` of a name of the shape `_PLAIN_NAME` (W¹₂₁, z⁽¹⁾₁, W²₁₂,₃), as `_latex` writes it:
+    each index between commas is a subscript of its own (W^{2}_{12},_{3})."""
     base, sup, sub = m.groups()
-    out = base
-    if sup:
-        out += "^{" + "".join(_FROM_SUPERSCRIPT[c] for c in sup) + "}"
-    if sub:
-        out += ",".join("_{" + "".join(_FROM_SUBSCRIPT[c] for c in part) + "}" for part in sub.split(","))
-    return out
+    sup = "^{" + sup.translate(_SUPERSCRIPT_TO_ASCII) + "}" if sup else ""
+    sub = "_{" + sub.translate(_SUBSCRIPT_TO_ASCII).replace(",", "},_{") + "}" if sub else ""
+    return base + sup + sub
 
 
 def _latex(text: str) -> str:
