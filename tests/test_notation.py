@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import notation
+from autograd.derive.formula import as_number
 from autograd.notation import derivative, format_derivative, format_number, round_number, to_latex, to_text
 
 
@@ -102,3 +103,17 @@ def test_significant_digits_in_one_format_call_agree_with_the_steps(x, digits):
     # replaced (kept for the other cases) must give the same text
     if x != 0 and not float(x).is_integer():
         assert format_number(x, digits) == notation._format_by_steps(x, digits, "sig")
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=list("0123456789٣.+-−eEinfatyINFAxW¹₁() _,"), max_size=8))
+def test_a_formula_is_a_number_exactly_when_float_reads_it(text):
+    # as_number turns a name away before calling float(); it must agree with float() on everything
+    inner = text.strip()
+    inner = inner[1:-1] if inner.startswith("(") and inner.endswith(")") else inner
+    try:
+        expected = float(inner.replace("−", "-"))
+    except ValueError:
+        expected = None
+    got = as_number(text)
+    assert got == expected or (got != got and expected != expected)  # nan reads as nan

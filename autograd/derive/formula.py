@@ -163,17 +163,24 @@ def number(x: float, digits: int, mode: str = "sig", ascii_minus: bool = False) 
 
 def equals(*parts: Formula) -> Formula:
     """``a = b = c`` as one formula."""
-    return Formula(" = ".join(p.text for p in parts), " = ".join(p.latex for p in parts), ADD)
+    return Formula(" = ".join([p.text for p in parts]), " = ".join([p.latex for p in parts]), ADD)
 
 
 def as_number(text: str) -> float | None:
     t = text.strip()
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1]
+    t = t.replace("−", "-")
+    first = t.lstrip()[:1]
+    if not (first.isdecimal() or first in _NUMBER_STARTS):
+        return None  # what float() refuses at once (a name: x₁, W¹₂₁), without raising and catching
     try:
-        return float(t.replace("−", "-"))
+        return float(t)
     except ValueError:
         return None
+
+
+_NUMBER_STARTS = set("+-.iInN")  # besides a digit, how float() text can begin: a sign, a point, inf, nan
 
 
 _COEF_TEXT = re.compile(r"^(−?\d+(?:\.\d+)?)·(.+)$")
