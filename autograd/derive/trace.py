@@ -87,13 +87,14 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     # ends, the formula the rest), so the only ones the legend of placeholders ⟨k⟩ has to read
     named: list[str] = []
     consumer = None
+    left_out = 0  # steps past max_lines: counted, not written out
     for c, up, p, d, how in steps:
         kp = index[id(p)]
         contribution = up * d
         before = running.get(kp)
         total_now = running[kp] = (before or 0.0) + contribution
         if max_lines is not None and len(rows) >= max_lines:
-            rows.append(None)  # counted, not written out
+            left_out += 1
             continue
         if c is not consumer:  # a consumer's steps come together: its name and upstream once
             consumer, c_name, upstream = c, name(c), number(up)
@@ -116,8 +117,6 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
         rows.append(row)
         trace_steps.append(TraceStep(len(rows), c, p, up, d, contribution, total_now, before is None, tuple(row)))
 
-    left_out = sum(1 for row in rows if row is None)
-    rows = [row for row in rows if row is not None]
     r = g.name(root)
     header = [["step"], ["node"], ["upstream ", Formula(f"∂{r.text}/∂node", rf"\partial {r.latex} / \partial \mathrm{{node}}")],
               ["× local partial"], ["= contribution"], ["into"], ["running total"]]
