@@ -59,8 +59,8 @@ class DotStatements:
     straight into the graph's body: the package quotes every attribute through several calls, which
     on a picture of 15,000 nodes took longer than everything else. A plain id (``n7``) and an
     HTML-like label (``<…>``) stay as they are, as the package leaves them; any other value is
-    quoted once, by the package's own `graphviz.quoting.quote`, and each distinct set of
-    attributes is written once."""
+    quoted by the package's own `graphviz.quoting.quote`. Each id and value is quoted once, and a
+    set of attributes is written once by `attributes`, then handed to every statement that has it."""
 
     def __init__(self, graph) -> None:
         from graphviz.quoting import quote
@@ -70,23 +70,23 @@ class DotStatements:
         self.body = graph.body
 
     def quote(self, value: str) -> str:
-        if (value[:1] == "<" and value[-1:] == ">") or (_PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS):
-            return value
         quoted = self._quoted.get(value)
         if quoted is None:
-            quoted = self._quoted[value] = self._quote(value)
+            if value[:1] == "<" and value[-1:] == ">":
+                return value  # an HTML-like label: each is different, so none is kept
+            plain = _PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS
+            quoted = self._quoted[value] = value if plain else self._quote(value)
         return quoted
 
-    def _attributes(self, label: str | None, attrs: dict) -> str:
-        # as graphviz.quoting.attr_list: the label first, then the other attributes sorted by name
+    def attributes(self, attrs: dict) -> str:
+        """The attributes of a statement other than its label, sorted by name as graphviz sorts
+        them, quoted, and joined (empty for none)."""
         key = tuple(attrs.items())
-        rest = self._lists.get(key)
-        if rest is None:
+        written = self._lists.get(key)
+        if written is None:
             quote = self.quote
-            rest = self._lists[key] = " ".join(f"{quote(k)}={quote(v)}" for k, v in sorted(key) if v is not None)
-        if label is None:
-            return f" [{rest}]" if rest else ""
-        return f" [label={self.quote(label)} {rest}]" if rest else f" [label={self.quote(label)}]"
+            written = self._lists[key] = " ".join(f"{quote(k)}={quote(v)}" for k, v in sorted(key) if v is not None)
+        return written
 
     def _end(self, end: str) -> str:
         # as graphviz.quoting.quote_edge: node[:port[:compass]]
@@ -96,11 +96,16 @@ class DotStatements:
         port, _, compass = rest.partition(":")
         return ":".join([self.quote(node), self.quote(port)] + ([compass] if compass else []))
 
-    def node(self, name: str, label: str | None, attrs: dict) -> None:
-        self.body.append(f"\t{self.quote(name)}{self._attributes(label, attrs)}\n")
+    def node(self, name: str, label: str | None, attributes: str) -> None:
+        """``name [label=… attributes]``; ``attributes`` as `attributes` wrote them."""
+        if label is not None:
+            attributes = f"label={self.quote(label)} {attributes}" if attributes else f"label={self.quote(label)}"
+        self.body.append(f"\t{self.quote(name)} [{attributes}]\n" if attributes else f"\t{self.quote(name)}\n")
 
-    def edge(self, tail: str, head: str, attrs: dict) -> None:
-        self.body.append(f"\t{self._end(tail)} -> {self._end(head)}{self._attributes(None, attrs)}\n")
+    def edge(self, tail: str, head: str, attributes: str) -> None:
+        """``tail -> head [attributes]``; ``attributes`` as `attributes` wrote them."""
+        line = f"\t{self._end(tail)} -> {self._end(head)}"
+        self.body.append(f"{line} [{attributes}]\n" if attributes else f"{line}\n")
 
 
 # Ids that graphviz.quoting.quote leaves unquoted (a part of its rule: plain names, not keywords).
@@ -139,24 +144,30 @@ def emit(digraph, boxes: list[Box], links: list[Link], titles: list[tuple[str, s
         # above the group's first box in its column, and above the anchored boxes before it (a
         # layer's "+1" stands at the top of the layer), not above weights that merely sit higher
         title_id = f"t{k}"
-        graph.node(title_id, f'<<B>{escape(title)}</B>>',
-                   {"shape": "plaintext", "style": "filled", "fillcolor": "white", "fontsize": str(SIZES["title"]),
-                    "fontcolor": _TITLE_COLOUR, "margin": "0.02,0.02"})
+        graph.node(title_id, f'<<B>{escape(title)}</B>>', graph.attributes(
+            {"shape": "plaintext", "style": "filled", "fillcolor": "white", "fontsize": str(SIZES["title"]),
+             "fontcolor": _TITLE_COLOUR, "margin": "0.02,0.02"}))
         col = cols[column_of[member]]
         col.insert(next(i for i, n in enumerate(col) if n == member or n in anchored), title_id)
 
     for box in boxes:
-        graph.node(box.dot_id, box.label, box.attrs)
+        graph.node(box.dot_id, box.label, graph.attributes(box.attrs))
+    label_node = graph.attributes(_LABEL_NODE)
+    strokes: dict[tuple, tuple[str, str]] = {}  # (colours, dim) -> attributes of a link, of its first half
     for k, link in enumerate(links):
-        attrs = stroke(link.colours, link.dim)
+        key = (tuple(link.colours), link.dim)
+        written = strokes.get(key)
+        if written is None:
+            attrs = stroke(link.colours, link.dim)
+            written = strokes[key] = (graph.attributes(attrs), graph.attributes({"arrowhead": "none", **attrs}))
         if k not in labelled:
-            graph.edge(link.tail, link.head, attrs)
+            graph.edge(link.tail, link.head, written[0])
             continue
-        graph.node(labelled[k], link.label, _LABEL_NODE)
+        graph.node(labelled[k], link.label, label_node)
         # into the label's left side and out of its right side: the line runs through the label
-        graph.edge(link.tail, f"{labelled[k]}:w", {"arrowhead": "none", **attrs})
-        graph.edge(f"{labelled[k]}:e", link.head, attrs)
+        graph.edge(link.tail, f"{labelled[k]}:w", written[1])
+        graph.edge(f"{labelled[k]}:e", link.head, written[0])
     for col in cols:
         graph.body.append("\t{rank=same; " + " -> ".join(col) + (" [style=invis]" if len(col) > 1 else "") + "}\n")
     for left, right in zip(cols, cols[1:]):  # keeps the columns apart even where no edge joins them
-        graph.edge(left[0], right[0], {"style": "invis", "weight": "0"})
+        graph.edge(left[0], right[0], graph.attributes({"style": "invis", "weight": "0"}))
