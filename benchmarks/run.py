@@ -1,7 +1,8 @@
 """Measure chainrule beside micrograd 0.1.0 and plain Python floats; print one table, write JSON.
 
-    python -m benchmarks.run            # full sizes, a few minutes
-    python -m benchmarks.run --quick    # small sizes, for a smoke check (numbers not comparable)
+    python -m benchmarks.run                    # full sizes, a few minutes
+    python -m benchmarks.run --quick            # small sizes, for a smoke check (numbers not comparable)
+    python -m benchmarks.run --part printouts   # only the printouts and drawings on big graphs
 
 The protocol is the same for every engine:
 
@@ -12,6 +13,10 @@ The protocol is the same for every engine:
   take turns inside each run (the order rotates from one run to the next), so a slow phase of a
   shared machine hits them all; each ratio is the median of the per-run ratios;
 - an MLP figure is the mean over ``--steps`` (≥ 10) timed training steps from the same weights.
+
+The printouts (`trace`, `explain`, `forward_table`, the DOT text of `draw`) are timed on graphs of
+about 1,600 and 15,000 nodes by printouts.py, with the same protocol; their table follows the
+engines'.
 
 micrograd comes from the package index (``pip install -e '.[bench]'``); without it its row and the
 ratios are left out and the goals cannot be judged. The JSON goes to benchmarks/results/latest.json
@@ -34,6 +39,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from autograd import Value, gc_paused, topological_order
+from benchmarks import printouts as P
 from benchmarks import workloads as W
 
 TARGETS = {  # the goals this benchmark judges; ratios are against micrograd (or numpy)
@@ -150,6 +156,10 @@ def count_nodes(root, parents_of):
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def run_printouts(args) -> dict:
+    return P.measure(args.runs or (2 if args.quick else 5), P.QUICK_WIDTHS if args.quick else P.WIDTHS, _log)
 
 
 def run(args):
@@ -276,6 +286,7 @@ def run(args):
     R = {"engines": E, "ratios": ratios, "per_run": per_run, "checks": checks}
     R["sizes"] = {"wide_terms": n_wide, "wide_ops": wide_ops, "depth": depth, "runs": runs, "mlp_timed_steps": steps,
                   "batched_repeats": batched_repeats, "rss_steps": rss_steps, "replay_big_n": big_n}
+    R["printouts"] = run_printouts(args)
     R["machine"] = machine()
     R["micrograd"] = "0.1.0, measured" if has_mg else "not installed (pip install -e '.[bench]')"
     check_agreement(R)
@@ -434,6 +445,19 @@ def report(R) -> str:
     lines.append(f"Agreement (MLP losses of the first two steps, wide sums and gradients against the floor; "
                  f"Replay's gradients against numpy's): {'yes' if R['checks']['agree'] else 'NO'} "
                  f"(max relative difference {R['checks']['max_rel_diff']:.1e})")
+    return "\n".join(lines + ["", printouts_report(R)])
+
+
+def printouts_report(R) -> str:
+    """The printouts' table and goals."""
+    widths = R["printouts"]["widths"]
+    lines = [f"Printouts and drawings: MLP 8-{widths[0]}-{widths[0]}-{widths[0]}-1 and "
+             f"8-{widths[1]}-{widths[1]}-{widths[1]}-1, tanh, one sample, after backward(); seconds to build "
+             f"each (the DOT text without running dot), median of {len(R['printouts']['trace']['per_run'][0])} "
+             f"interleaved runs, growth = the median of the per-run ratios.", "", P.table(R["printouts"]), "",
+             "Goals:"]
+    for goal, ok, figure in P.goals(R["printouts"]):
+        lines.append(f"  [{'met' if ok else 'MISSED'}] {goal}: {figure}")
     return "\n".join(lines)
 
 
@@ -445,16 +469,26 @@ def main(argv=None) -> int:
     parser.add_argument("--depth", type=int, help="operations of the deep chain (default 10⁶)")
     parser.add_argument("--steps", type=int, help="timed MLP steps per engine and run (default 10)")
     parser.add_argument("--chunk", type=int, help="Replay chunk size for the 10⁶-point batch (default: its own)")
-    parser.add_argument("--json", help="where to write the numbers (default benchmarks/results/latest.json)")
+    parser.add_argument("--part", choices=("all", "printouts"), default="all",
+                        help="printouts: only the printouts and drawings on big graphs (default: all)")
+    parser.add_argument("--json", help="where to write the numbers (default benchmarks/results/latest.json, "
+                                       "quick.json or printouts.json)")
     args = parser.parse_args(argv)
     if not args.quick and ((args.runs or 5) < 5 or (args.steps or 10) < 10):
         parser.error("a full run needs --runs ≥ 5 and --steps ≥ 10 (use --quick for a smoke check)")
-    R = run(args)
-    print(report(R))
-    R["table"] = table(R)
-    R["goals"] = [{"goal": g, "met": ok, "measured": f} for g, ok, f in goals(R)]
-    path = args.json or os.path.join(os.path.dirname(__file__), "results",
-                                     "quick.json" if args.quick else "latest.json")
+    if args.part == "printouts":
+        R = {"printouts": run_printouts(args), "machine": machine(), "checks": {"agree": True}}
+        print(printouts_report(R))
+        name = "quick-printouts.json" if args.quick else "printouts.json"
+    else:
+        R = run(args)
+        print(report(R))
+        name = "quick.json" if args.quick else "latest.json"
+    R["table"] = table(R) if args.part == "all" else None
+    R["printouts_table"] = P.table(R["printouts"])
+    R["goals"] = ([{"goal": g, "met": ok, "measured": f} for g, ok, f in goals(R)] if args.part == "all" else []) + \
+        [{"goal": g, "met": ok, "measured": f} for g, ok, f in P.goals(R["printouts"])]
+    path = args.json or os.path.join(os.path.dirname(__file__), "results", name)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as f:
         json.dump(R, f, indent=2, ensure_ascii=False)
