@@ -47,11 +47,12 @@ def columns(nodes: Sequence[str], links: Sequence[tuple[str, str]], anchored: di
     is_anchored = [n in anchored for n in nodes]
     anchor = [anchored.get(n, float("inf")) for n in nodes]
     rank = [0] * len(nodes)
-    for k in range(len(nodes)):
-        rank[k] = max((rank[p] + 1 for p in preds[k]), default=0)
+    for k, before in enumerate(preds):
+        if before:
+            rank[k] = max([rank[p] for p in before]) + 1
     for k in range(len(nodes) - 1, -1, -1):  # pull sources and labels right, next to what they feed
         if (not preds[k] or is_label[k]) and succs[k]:
-            rank[k] = min(rank[s] for s in succs[k]) - 1
+            rank[k] = min([rank[s] for s in succs[k]]) - 1
     low = min(rank, default=0)
     count = max(rank, default=0) - low + 1
     cols: list[list[int]] = [[] for _ in range(count)]

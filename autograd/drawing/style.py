@@ -34,12 +34,15 @@ def font(kind: str, colour: str, body: str) -> str:
     return f'<FONT POINT-SIZE="{SIZES[kind]}" COLOR="{colour}">{body}</FONT>'
 
 
-# The control characters (Unicode category Cc): C0, DEL and C1.
+# The control characters (Unicode category Cc): C0, DEL and C1; and everything escape changes.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_ESCAPED = re.compile("[&<>\"'\x00-\x1f\x7f-\x9f]")
 
 
 def escape(text: str) -> str:
     """Text safe inside a graphviz HTML-like label: markup escaped, control characters replaced."""
+    if not _ESCAPED.search(text):
+        return text  # most text (names, numbers) has nothing to escape
     return html.escape(_CONTROL.sub("\ufffd", text), quote=True)
 
 
