@@ -22,18 +22,13 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺^"
 MINUS = ("−", "-")
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, slots=True)  # slots: a printout of a big graph holds hundreds of thousands
 class Formula:
     """A formula in both renderings, with how tightly it binds."""
 
     text: str
     latex: str
     prec: int = ATOM
-
-    def __init__(self, text: str, latex: str, prec: int = ATOM) -> None:
-        # one call instead of the frozen dataclass's three guarded assignments: a printout of a big
-        # graph makes hundreds of thousands of formulas
-        object.__setattr__(self, "__dict__", {"text": text, "latex": latex, "prec": prec})
 
 
 def classify(text: str) -> int:
