@@ -79,7 +79,7 @@ def rows_table(rows: list[str]) -> str:
 
 
 def html_table(rows: list[str]) -> str:
-    body = "".join(f"<TR><TD>{r}</TD></TR>" for r in rows)
+    body = "".join([f"<TR><TD>{r}</TD></TR>" for r in rows])
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
 
 
