@@ -49,3 +49,14 @@ def test_the_same_attributes_in_another_order_are_written_sorted_as_graphviz_sor
     theirs, ours = both(lambda g, s: [(g.node("n1", "<x>", **a), s.node("n1", "<x>", s.attributes(a)))
                                       for a in ({"shape": "box", "color": "red"}, {"color": "red", "shape": "box"})])
     assert ours == theirs and ours[0] == ours[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(ends, st.sampled_from(["e0", "e17", "node", "a b"]), values, ends,
+       *(attributes.filter(lambda a: any(v is not None for v in a.values())) for _ in range(3)))
+def test_a_link_through_its_label_is_the_node_and_two_edges_graphviz_writes(tail, label_id, label, head, node,
+                                                                             into, out):
+    theirs, ours = both(lambda g, s: (
+        g.node(label_id, label, **node), g.edge(tail, f"{label_id}:w", **into), g.edge(f"{label_id}:e", head, **out),
+        s.through_label(tail, label_id, label, head, s.attributes(node), s.attributes(into), s.attributes(out))))
+    assert ours == theirs

@@ -58,7 +58,8 @@ def boxes(look: Look, items: list[Item], edges: list[Edge], biases: list[BiasNod
         else:
             params = tuple(p for p in item.params if id(p) not in on_edges)
             unit = look.view == "neurons" and item.members[0].op == "linear"
-            hidden = not unit and any(id(p) not in drawn for p in item.rep.parents)
+            # the full view draws every node, so no argument is hidden there
+            hidden = not unit and look.view != "full" and any(id(p) not in drawn for p in item.rep.parents)
             label = node_label(item, look.names, look.show_formulas, colour, dim, params, hidden, unit)
         attached = attached_leaf(item, uses.get(id(item), []), inputs_of)
         out.append(Box(item.dot_id, label, attrs, anchor=None if attached else index[id(item.rep)]))

@@ -34,8 +34,6 @@ def columns(nodes: Sequence[str], links: Sequence[tuple[str, str]], anchored: di
         The columns: lists of node ids. A source (a node nothing points to) sits in the column just
         before its nearest consumer, so a weight box stands next to the node it feeds.
     """
-    # the nodes are handled by their position in `nodes`: lists indexed by number instead of dicts
-    # keyed by id strings keep the sweeps over a picture of many thousand nodes fast
     number = {n: k for k, n in enumerate(nodes)}
     preds: list[list[int]] = [[] for _ in nodes]
     succs: list[list[int]] = [[] for _ in nodes]
@@ -43,24 +41,34 @@ def columns(nodes: Sequence[str], links: Sequence[tuple[str, str]], anchored: di
         t, h = number[tail], number[head]
         succs[t].append(h)
         preds[h].append(t)
-    is_label = [n in near_head for n in nodes]
-    is_anchored = [n in anchored for n in nodes]
-    anchor = [anchored.get(n, float("inf")) for n in nodes]
-    rank = [0] * len(nodes)
+    anchor = [anchored.get(n) for n in nodes]
+    cols = numbered_columns(preds, succs, [n in near_head for n in nodes], anchor)
+    return [[nodes[n] for n in col] for col in cols]
+
+
+def numbered_columns(preds: list[list[int]], succs: list[list[int]], is_label: list[bool],
+                     anchor: list[float | None]) -> list[list[int]]:
+    """`columns` of nodes given by number (0, 1, … in a topological order): each node's predecessors
+    and successors, whether it is a label on an edge, its anchor index (None: free). Lists indexed
+    by number instead of dicts keyed by id strings keep the sweeps over a picture of many thousand
+    nodes fast."""
+    is_anchored = [a is not None for a in anchor]
+    anchor = [float("inf") if a is None else a for a in anchor]
+    rank = [0] * len(preds)
     for k, before in enumerate(preds):
         if before:
             rank[k] = max([rank[p] for p in before]) + 1
-    for k in range(len(nodes) - 1, -1, -1):  # pull sources and labels right, next to what they feed
+    for k in range(len(preds) - 1, -1, -1):  # pull sources and labels right, next to what they feed
         if (not preds[k] or is_label[k]) and succs[k]:
             rank[k] = min([rank[s] for s in succs[k]]) - 1
     low = min(rank, default=0)
     count = max(rank, default=0) - low + 1
     cols: list[list[int]] = [[] for _ in range(count)]
-    for k in range(len(nodes)):
+    for k in range(len(preds)):
         cols[rank[k] - low].append(k)
     for col in cols:  # start from the index order (anchored first by index, the rest as given)
         col.sort(key=anchor.__getitem__)
-    position = [0.0] * len(nodes)
+    position = [0.0] * len(preds)
     for sweep in range(_SWEEPS):
         forward = sweep % 2 == 0
         for col in cols:
@@ -69,7 +77,7 @@ def columns(nodes: Sequence[str], links: Sequence[tuple[str, str]], anchored: di
             neighbours = preds if forward else succs
             _reorder(col, neighbours, position, is_anchored, anchor, is_label, succs, preds)
             _place(col, position)
-    return [[nodes[n] for n in col] for col in cols]
+    return cols
 
 
 def _place(col: list[int], position: list[float]) -> None:

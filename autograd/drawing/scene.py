@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from autograd.drawing.layout import columns
+from autograd.drawing.layout import numbered_columns
 from autograd.drawing.style import DIM_BORDER, EDGE, SIZES, escape
 
 _TITLE_COLOUR = "#333333"
 
 
-@dataclass
+@dataclass(slots=True)  # one per box or edge: a big picture has tens of thousands
 class Box:
     """One node of the picture: its DOT id, its HTML-like label, its graphviz attributes, and the
     index that fixes its place in its column (None: it goes where its neighbours are)."""
@@ -34,7 +34,7 @@ class Box:
     anchor: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per box or edge: a big picture has tens of thousands
 class Link:
     """One edge: from box ``tail`` to box ``head``, with an HTML-like label written on it (or None)."""
 
@@ -107,6 +107,15 @@ class DotStatements:
         line = f"\t{self._end(tail)} -> {self._end(head)}"
         self.body.append(f"{line} [{attributes}]\n" if attributes else f"{line}\n")
 
+    def through_label(self, tail: str, label_id: str, label: str, head: str, node: str, into: str, out: str) -> None:
+        """The three statements of a link that runs through its label: the label's node (with
+        attributes ``node``), the line into its west side (``into``) and out of its east (``out``),
+        as `node` and `edge` write them; none of the three sets of attributes may be empty."""
+        at = self.quote(label_id)
+        self.body += [f"\t{at} [label={self.quote(label)} {node}]\n",
+                      f"\t{self._end(tail)} -> {at}:{self.quote('w')} [{into}]\n",
+                      f"\t{at}:{self.quote('e')} -> {self._end(head)} [{out}]\n"]
+
 
 # Ids that graphviz.quoting.quote leaves unquoted (a part of its rule: plain names, not keywords).
 _PLAIN_ID = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
@@ -121,25 +130,39 @@ def emit(digraph, boxes: list[Box], links: list[Link], titles: list[tuple[str, s
     their order fixed."""
     graph = DotStatements(digraph)
     labelled = {}  # link index -> id of its label node
-    nodes: list[str] = []
     links_into: dict[str, list[int]] = {}
     for k, link in enumerate(links):
         links_into.setdefault(link.head, []).append(k)
         if link.label is not None:
             labelled[k] = f"e{k}"
-    for box in boxes:  # a link's label node comes right before its head: a topological order
-        nodes += [labelled[k] for k in links_into.get(box.dot_id, ()) if k in labelled]
-        nodes.append(box.dot_id)
-    pairs = []
-    for k, link in enumerate(links):
-        if k in labelled:
-            pairs += [(link.tail, labelled[k]), (labelled[k], link.head)]
-        else:
-            pairs.append((link.tail, link.head))
-    anchored = {box.dot_id: box.anchor for box in boxes if box.anchor is not None}
-    cols = columns(nodes, pairs, anchored, frozenset(labelled.values()))
+    # the layout's nodes by number, a link's label node right before its head: a topological order
+    ids: list[str] = []
+    anchor: list[float | None] = []
+    box_number: dict[str, int] = {}
+    label_number: dict[int, int] = {}
+    for box in boxes:
+        for k in links_into.get(box.dot_id, ()):
+            if k in labelled:
+                label_number[k] = len(ids)
+                ids.append(labelled[k])
+                anchor.append(None)
+        box_number[box.dot_id] = len(ids)
+        ids.append(box.dot_id)
+        anchor.append(box.anchor)
+    preds: list[list[int]] = [[] for _ in ids]
+    succs: list[list[int]] = [[] for _ in ids]
+    for k, link in enumerate(links):  # a link with a label is two: into its label, out of it
+        t, h = box_number[link.tail], box_number[link.head]
+        for a, b in ((t, label_number[k]), (label_number[k], h)) if k in labelled else ((t, h),):
+            succs[a].append(b)
+            preds[b].append(a)
+    is_label = [False] * len(ids)
+    for n in label_number.values():
+        is_label[n] = True
+    cols = [[ids[n] for n in col] for col in numbered_columns(preds, succs, is_label, anchor)]
 
-    column_of = {n: c for c, col in enumerate(cols) for n in col}
+    anchored = {box.dot_id for box in boxes if box.anchor is not None} if titles else set()
+    column_of = {n: c for c, col in enumerate(cols) for n in col} if titles else {}
     for k, (title, member) in enumerate(titles):
         # above the group's first box in its column, and above the anchored boxes before it (a
         # layer's "+1" stands at the top of the layer), not above weights that merely sit higher
@@ -163,10 +186,8 @@ def emit(digraph, boxes: list[Box], links: list[Link], titles: list[tuple[str, s
         if k not in labelled:
             graph.edge(link.tail, link.head, written[0])
             continue
-        graph.node(labelled[k], link.label, label_node)
         # into the label's left side and out of its right side: the line runs through the label
-        graph.edge(link.tail, f"{labelled[k]}:w", written[1])
-        graph.edge(f"{labelled[k]}:e", link.head, written[0])
+        graph.through_label(link.tail, labelled[k], link.label, link.head, label_node, written[1], written[0])
     for col in cols:
         graph.body.append("\t{rank=same; " + " -> ".join(col) + (" [style=invis]" if len(col) > 1 else "") + "}\n")
     for left, right in zip(cols, cols[1:]):  # keeps the columns apart even where no edge joins them

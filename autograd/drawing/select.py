@@ -20,7 +20,7 @@ DEFAULT_MAX_NODES = 150
 _LONGEST_PRODUCT = 8  # an edge through more hidden nodes shows its number only
 
 
-@dataclass
+@dataclass(slots=True)  # one per box or edge: a big picture has tens of thousands
 class Item:
     """One box: the Value it shows (``rep``) and every Value it stands for."""
 
@@ -31,7 +31,7 @@ class Item:
     colours: list = field(default_factory=list)  # highlight colours whose paths pass through it
 
 
-@dataclass
+@dataclass(slots=True)  # one per box or edge: a big picture has tens of thousands
 class Edge:
     tail: Item
     head: Item

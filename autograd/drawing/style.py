@@ -123,6 +123,8 @@ def edge_label(edge: Edge, names: NodeNames, show_formulas: bool, view: str, col
     number = names.number(edge.partial)
     formula = edge.formula if show_formulas and edge.formula not in (None, number) else None
     text = DIM_TEXT if dim else TEXT
+    if not (edge.weights or colour or formula) and (edge.routes == 1 or view == "neurons"):
+        return f"<{font('edge', text, escape(number))}>"  # most edges: the number alone, as below
     lines = []  # (text, bold, colour)
     marked = [weight_colours[id(w)] for w in edge.weights if weight_colours and id(w) in weight_colours]
     if len(edge.weights) == 1 and formula == names(edge.weights[0]):
