@@ -49,3 +49,31 @@ def test_the_collector_is_on_again_after_a_printout_refuses_its_input():
         with pytest.raises(ValueError):
             refused()
         assert gc.isenabled()
+
+
+def test_a_second_printout_shows_the_numbers_as_they_are_now():
+    # every printout and drawing keeps its formatted numbers and names for itself only: after the
+    # user changes a leaf's data and runs backward() again (grads add up), the next one shows that
+    loss, w = small_graph()
+    before = {name: str(build(loss, w)) for name, build in BUILDERS.items()}
+    old_grad = w.grad
+    w.data = 0.25
+    loss.backward()  # accumulates: w.grad doubles
+    assert w.grad == 2 * old_grad
+    after = {name: str(build(loss, w)) for name, build in BUILDERS.items()}
+    assert "0.25" in after["forward_table"] and "0.25" not in before["forward_table"]
+    assert "differ ✗" in after["trace"] and "differ ✗" not in before["trace"]
+    assert "w.grad = -5.919 ✗" in after["explain"] and "w.grad = -2.959 ✓" in before["explain"]
+    assert f"grad {w.grad:.4g}".replace("-", "−") in after["draw"]
+    assert f"grad {old_grad:.4g}".replace("-", "−") not in after["draw"]
+
+
+def test_the_same_number_in_two_places_is_written_once_and_the_same_everywhere():
+    # a drawing formats each distinct number once: a value met as a node's data and as an edge's
+    # partial reads the same in both places
+    x = Value(0.123456, label="x")
+    w = Value(3.0, label="w")
+    y = (w * x).named("y")
+    y.backward()
+    dot = draw(y).source
+    assert dot.count("0.1235") == 3  # x's data, w's grad (dy/dw = x) and the partial ∂y/∂w = x on the edge
