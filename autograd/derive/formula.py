@@ -124,10 +124,20 @@ def fill(make, args: Sequence, out: Formula | None, latex: bool, names: Sequence
     is passed to the template as it is (an exponent the rule reads as a number). ``names`` is
     ``placeholders(args)``, for a caller that fills many templates with the same arguments.
     """
-    n = len(args)
     if names is None:
         names = placeholders(args)
-    template = make(names, f"\x00{n}\x01" if out is not None else "")
+    return substitute(make(names, out_placeholder(len(args)) if out is not None else ""), args, out, latex)
+
+
+def out_placeholder(n: int) -> str:
+    """What `fill` hands a template for the output's name, after ``n`` operands."""
+    return f"\x00{n}\x01"
+
+
+def substitute(template: str, args: Sequence, out: Formula | None, latex: bool) -> str:
+    """A template made with `placeholders` (and `out_placeholder`) for ``args``, each placeholder
+    replaced by its operand, in parentheses where the text around it needs them (see `fill`)."""
+    n = len(args)
     whole = _SENTINEL.fullmatch(template)
     if whole:  # the template is one operand (a linear node's ∂/∂wᵢ = xᵢ): nothing around it to bind
         i = int(whole.group(1))
@@ -257,7 +267,10 @@ def sum_of(terms: Sequence[Formula]) -> Formula:
 
 
 def derivative(of: Formula, wrt: Formula, partial: bool = True) -> Formula:
-    of, wrt = (paren(e) if e.prec < POW or e.text.startswith(MINUS) else e for e in (of, wrt))
+    if of.prec < POW or of.text.startswith(MINUS):
+        of = paren(of)
+    if wrt.prec < POW or wrt.text.startswith(MINUS):
+        wrt = paren(wrt)
     return Formula(notation.format_derivative(of.text, wrt.text, partial),
                  notation.format_derivative(of.latex, wrt.latex, partial, latex=True), ATOM)
 

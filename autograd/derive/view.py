@@ -15,7 +15,7 @@ import re
 from typing import Iterable
 
 from autograd import notation, ops
-from autograd.derive.formula import ATOM, Formula, fill, from_text, number, placeholders
+from autograd.derive.formula import ATOM, Formula, fill, from_text, number, out_placeholder, placeholders, substitute
 from autograd.derive.model import Equations, Line
 from autograd.graph import topological_order
 from autograd.value import Value
@@ -63,6 +63,7 @@ class GraphView:
         self._names: dict[int, Formula] = {}
         self._args: dict[int, tuple[list, list[int]]] = {}
         self._filled: dict[int, list] = {}
+        self._templates: dict[tuple, tuple[str, str]] = {}  # a partial's templates, by (rule, i, count)
         self._numbers: dict[float, Formula] = {}
         self._numbers_view: GraphView | None = None
         self._outputs: dict | None = None  # (op, parents) -> {index: node}, for `_other_outputs`
@@ -97,9 +98,6 @@ class GraphView:
             e = Formula(f"⟨{k + 1}⟩", rf"\langle {k + 1} \rangle", ATOM)
         self._names[key] = e
         return e
-
-    def is_named(self, v: Value) -> bool:
-        return bool(v.label)
 
     def _arguments(self, v: Value) -> tuple[list, list[int]]:
         """The rule's full argument list (operands as names, constants as numbers) and, per parent
@@ -171,6 +169,14 @@ class GraphView:
 
             return from_text(fill(make(False), every, out, False), fill(make(True), every, out, True))
         names = self._placeholders(v, args)
+        if type(names) is tuple:  # placeholders only: the templates depend on the rule, i and the count
+            key = (rule.name, i, len(args))
+            templates = self._templates.get(key)
+            if templates is None:
+                o = out_placeholder(len(args))
+                templates = self._templates[key] = (rule.partial_expression(i, names, o),
+                                                     rule.partial_expression(i, names, o, latex=True))
+            return from_text(substitute(templates[0], args, out, False), substitute(templates[1], args, out, True))
         text = fill(lambda n, o: rule.partial_expression(i, n, o), args, out, False, names)
         latex = fill(lambda n, o: rule.partial_expression(i, n, o, latex=True), args, out, True, names)
         return from_text(text, latex)
