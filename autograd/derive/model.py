@@ -55,7 +55,7 @@ class Quantity:
     inputs: tuple = ()
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, slots=True)  # slots: a trace of a big graph makes one per edge
 class TraceStep:
     """One row of the backward pass: ``upstream × local = contribution``, added into ``into``.
 
@@ -76,13 +76,6 @@ class TraceStep:
     total: float
     first: bool
     cells: tuple
-
-    def __init__(self, number: int, node: object, into: object, upstream: float, local: float,
-                 contribution: float, total: float, first: bool, cells: tuple) -> None:
-        # one call instead of nine guarded assignments: a trace makes one of these per edge
-        object.__setattr__(self, "__dict__", {
-            "number": number, "node": node, "into": into, "upstream": upstream, "local": local,
-            "contribution": contribution, "total": total, "first": first, "cells": cells})
 
 
 @dataclass
