@@ -42,6 +42,7 @@ def boxes(look: Look, items: list[Item], edges: list[Edge], biases: list[BiasNod
     for e in edges:
         uses.setdefault(id(e.tail), []).append(e)
     inputs_of = PerNode(input_ids)
+    same_attrs: dict[tuple, dict] = {}
     for item in items:
         colour = item.colours[0] if item.colours else None
         dim = look.highlighted and not item.colours
@@ -62,6 +63,7 @@ def boxes(look: Look, items: list[Item], edges: list[Edge], biases: list[BiasNod
             hidden = not unit and look.view != "full" and any(id(p) not in drawn for p in item.rep.parents)
             label = node_label(item, look.names, look.show_formulas, colour, dim, params, hidden, unit)
         attached = attached_leaf(item, uses.get(id(item), []), inputs_of)
+        attrs = same_attrs.setdefault(tuple(attrs.items()), attrs)  # one dict per look, not per box
         out.append(Box(item.dot_id, label, attrs, anchor=None if attached else index[id(item.rep)]))
     return out
 
@@ -71,7 +73,7 @@ def links(look: Look, edges: list[Edge], biases: list[BiasNode]) -> list[Link]:
     out = []
     for b in biases:
         for unit, weight in b.weights:
-            colours = [look.colour_of[id(weight)]] if id(weight) in look.colour_of else []
+            colours = (look.colour_of[id(weight)],) if id(weight) in look.colour_of else ()
             dim = look.highlighted and not colours
             label = weight_label([weight], look.names, look.values, look.grads, colours[0] if colours else None, dim)
             out.append(Link(b.dot_id, unit.dot_id, label, colours, dim))
@@ -82,7 +84,7 @@ def links(look: Look, edges: list[Edge], biases: list[BiasNode]) -> list[Link]:
             label = weight_label(e.weights, look.names, look.values, look.grads, colour, dim)
         else:
             label = edge_label(e, look.names, look.show_formulas, look.view, colour, dim, look.colour_of)
-        out.append(Link(e.tail.dot_id, e.head.dot_id, label, list(e.colours), dim))
+        out.append(Link(e.tail.dot_id, e.head.dot_id, label, e.colours, dim))  # the edge's colours are final now
     return out
 
 

@@ -232,10 +232,12 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
     index = {id(v): i for i, v in enumerate(order)}
     sources = highlight_list(highlight, index)
     group_of = group_index(groups)
-    consumers = consumers_of(order)
+    # who uses each node: only the unit views look for units by it (and a refusal lists their sizes)
+    consumers = consumers_of(order) if view in ("neurons", "diagram") else None
 
     items = items_of(view, order, index, consumers, root, sources)
     if len(items) > max_nodes:
+        consumers = consumers if consumers is not None else consumers_of(order)
         raise DrawingTooLargeError(too_large(len(items), view, max_nodes, order, index, consumers, root, sources))
     names = NodeNames(order, digits)
     item_of = {}
@@ -263,10 +265,10 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
         on_path = depends_on(order, source)
         for item in items:
             if any(id(m) in on_path for m in item.members):
-                item.colours.append(colour_of[id(source)])
+                item.colours += (colour_of[id(source)],)
         for e in edges:
             if id(e.tail_value) in on_path or (view == "diagram" and any(w is source for w in e.weights)):
-                e.colours.append(colour_of[id(source)])
+                e.colours += (colour_of[id(source)],)
 
     captions: list[tuple[str, str]] = []  # (line, colour)
     for source in sources:

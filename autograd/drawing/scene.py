@@ -15,7 +15,7 @@ way all pictures share.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from autograd.drawing.layout import numbered_columns
 from autograd.drawing.style import DIM_BORDER, EDGE, SIZES, escape
@@ -41,11 +41,11 @@ class Link:
     tail: str
     head: str
     label: str | None
-    colours: list = field(default_factory=list)  # highlight colours; empty: an ordinary edge
+    colours: tuple = ()  # highlight colours; empty: an ordinary edge
     dim: bool = False  # a highlighted picture dims what is off every path
 
 
-def stroke(colours: list, dim: bool) -> dict:
+def stroke(colours: tuple, dim: bool) -> dict:
     """The edge attributes for a link's colours: one stroke per highlight colour, apart."""
     if not colours:
         return {"color": DIM_BORDER if dim else EDGE}

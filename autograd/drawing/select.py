@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from autograd.derive.formula import product_text
 from autograd.drawing.names import NodeNames, argument_positions
@@ -28,7 +28,7 @@ class Item:
     members: tuple  # a unit: its linear node ... its activation; otherwise (rep,)
     params: tuple = ()  # a unit's weights and bias (drawn inside it, not as boxes)
     dot_id: str = ""
-    colours: list = field(default_factory=list)  # highlight colours whose paths pass through it
+    colours: tuple = ()  # highlight colours whose paths pass through it
 
 
 @dataclass(slots=True)  # one per box or edge: a big picture has tens of thousands
@@ -40,7 +40,7 @@ class Edge:
     formula: str | None  # None when the routes through hidden nodes are several
     routes: int = 1
     weights: tuple = ()  # neuron view: the weights on this connection
-    colours: list = field(default_factory=list)
+    colours: tuple = ()  # highlight colours whose paths pass through it
 
 
 def consumers_of(order: list[Value]) -> dict[int, list[tuple[Value, int]]]:
@@ -109,7 +109,8 @@ def find_units(order, index, consumers, root) -> list[Item]:
 
 
 def items_of(view, order, index, consumers, root, sources) -> list[Item]:
-    """The boxes of a view, in topological order of the Value each one shows."""
+    """The boxes of a view, in topological order of the Value each one shows. ``consumers`` is
+    `consumers_of` the order; only the unit views read it (None will do for the others)."""
     source_ids = {id(s) for s in sources}
     if view == "full":
         return [Item(v, (v,)) for v in order]
