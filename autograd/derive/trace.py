@@ -51,7 +51,8 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     # ∂root/∂v for every node, recomputed in the engine's order from the stored partials
     grads = [0.0] * len(g.order)
     grads[-1] = 1.0
-    steps = []  # (consumer, upstream, parent, local partial, how to write the local partial)
+    # each step as (consumer, upstream, parent, local partial, how to write the local partial), made
+    # as the rows are written (a generator: the steps of a big graph are never all held at once)
     if named_only:
         def is_stop(v: Value) -> bool:
             return bool(v.label) or v is root or v is wrt
@@ -59,24 +60,27 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
         def formula_of(c: Value, routes) -> Formula | None:  # the product along each route, summed
             return sum_of([product([g.partial(n, s) for n, s in r]) for r in routes]) if routes else None
 
-        edges = collapsed_edges(g, flags, is_stop)
-        for kc in sorted(edges, reverse=True):
-            c, up = g.order[kc], grads[kc]
-            for p, d, routes in edges[kc]:
-                grads[g.index[id(p)]] += up * d
-                steps.append((c, up, p, d, routes))
+        def walk():
+            edges = collapsed_edges(g, flags, is_stop)
+            for kc in sorted(edges, reverse=True):
+                c, up = g.order[kc], grads[kc]
+                for p, d, routes in edges[kc]:
+                    grads[g.index[id(p)]] += up * d
+                    yield c, up, p, d, routes
     else:
         formula_of = g.partial  # of the consumer, by the parent's argument slot
-        for kc in range(len(g.order) - 1, -1, -1):
-            c, up = g.order[kc], grads[kc]
-            if not c.parents or not flags[kc] or up == 0.0:
-                continue  # the engine skips a node whose gradient is 0, too
-            for slot, (p, d) in enumerate(zip(c.parents, c.partials)):
-                kp = g.index[id(p)]
-                if not flags[kp]:
-                    continue
-                grads[kp] += up * d
-                steps.append((c, up, p, d, slot))
+
+        def walk():
+            for kc in range(len(g.order) - 1, -1, -1):
+                c, up = g.order[kc], grads[kc]
+                if not c.parents or not flags[kc] or up == 0.0:
+                    continue  # the engine skips a node whose gradient is 0, too
+                for slot, (p, d) in enumerate(zip(c.parents, c.partials)):
+                    kp = g.index[id(p)]
+                    if not flags[kp]:
+                        continue
+                    grads[kp] += up * d
+                    yield c, up, p, d, slot
 
     running: dict[int, float] = {}
     rows = []
@@ -88,7 +92,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     named: list[str] = []
     consumer = None
     left_out = 0  # steps past max_lines: counted, not written out
-    for c, up, p, d, how in steps:
+    for c, up, p, d, how in walk():
         kp = index[id(p)]
         contribution = up * d
         before = running.get(kp)
