@@ -7,7 +7,8 @@ input and unit is a named node). Each printout is timed as a first printout of a
 network sees it: the name caches of `autograd.notation` are emptied and ``gc.collect()`` runs
 before each timed region, and the collector is left on inside it (the printouts pause it
 themselves while they build, as a caller's code would find them). The result is kept alive until
-the clock stops, so freeing it is not counted. Every figure is the median over the runs, the
+the clock stops, so freeing it is not counted; every printout is made once on a tiny network
+first, so that no import (graphviz's, on the first drawing) is counted either. Every figure is the median over the runs, the
 printouts taking turns inside each run; the growth from the small graph to the big one is the
 median of the per-run ratios.
 """
@@ -56,6 +57,8 @@ def timed(build) -> float:
 
 def measure(runs: int, widths=WIDTHS, log=lambda msg: None) -> dict:
     """{"nodes": [small, big], printout: {"seconds": [small, big], "growth": ratio, "per_run": ...}}."""
+    for build in builders(*network_loss(2)[:2]).values():
+        build()  # imports (graphviz's on the first drawing) and first calls, before any clock runs
     graphs = [network_loss(w) for w in widths]
     made = [builders(loss, weight) for loss, weight, _ in graphs]
     per_run: dict = {name: ([], []) for name in PRINTOUTS}
