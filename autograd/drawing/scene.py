@@ -70,10 +70,10 @@ class DotStatements:
         self.body = graph.body
 
     def quote(self, value: str) -> str:
+        if value[:1] == "<" and value[-1:] == ">":
+            return value  # an HTML-like label: each is different (and long), so none is kept
         quoted = self._quoted.get(value)
         if quoted is None:
-            if value[:1] == "<" and value[-1:] == ">":
-                return value  # an HTML-like label: each is different, so none is kept
             plain = _PLAIN_ID.fullmatch(value) and value.lower() not in _KEYWORDS
             quoted = self._quoted[value] = value if plain else self._quote(value)
         return quoted
