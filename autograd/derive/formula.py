@@ -267,12 +267,18 @@ def sum_of(terms: Sequence[Formula]) -> Formula:
 
 
 def derivative(of: Formula, wrt: Formula, partial: bool = True) -> Formula:
+    return Formula(*derivative_texts(of, wrt, partial), ATOM)
+
+
+def derivative_texts(of: Formula, wrt: Formula, partial: bool = True) -> tuple[str, str]:
+    """The text and the LaTeX of ∂of/∂wrt, each side in parentheses where it needs them, for a
+    caller that puts them into a larger formula (a trace's ``∂c/∂p = formula = number``)."""
     if of.prec < POW or of.text.startswith(MINUS):
         of = paren(of)
     if wrt.prec < POW or wrt.text.startswith(MINUS):
         wrt = paren(wrt)
-    return Formula(notation.format_derivative(of.text, wrt.text, partial),
-                 notation.format_derivative(of.latex, wrt.latex, partial, latex=True), ATOM)
+    return (notation.format_derivative(of.text, wrt.text, partial),
+            notation.format_derivative(of.latex, wrt.latex, partial, latex=True))
 
 
 def delta_of(e: Formula) -> Formula:

@@ -11,7 +11,8 @@ import math
 
 from autograd.derive.accumulate import collapsed_edges
 from autograd.derive.document import Explanation
-from autograd.derive.formula import MINUS, Formula, as_number, derivative, equals, paren, product, sum_of
+from autograd.derive.formula import (ADD, MINUS, Formula, as_number, derivative, derivative_texts, paren, product,
+                                     sum_of)
 from autograd.derive.model import Line, Table, TraceStep
 from autograd.derive.closing import kink_lines
 from autograd.derive.view import GraphView, validate
@@ -104,12 +105,17 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
             consumer, c_name, upstream = c, name(c), number(up)
         p_name = name(p)
         formula = formula_of(c, how)
-        symbol = derivative(c_name, p_name)
         if formula is not None:
             plain = is_number.get(formula.text)
             if plain is None:
                 plain = is_number[formula.text] = as_number(formula.text) is not None
-        local = equals(symbol, number(d)) if formula is None or plain else equals(symbol, formula, number(d))
+        # ∂c/∂p = formula = number (the formula left out when it is a number), made as one formula
+        text, latex = derivative_texts(c_name, p_name)
+        shown = number(d)
+        if formula is None or plain:
+            local = Formula(f"{text} = {shown.text}", f"{latex} = {shown.latex}", ADD)
+        else:
+            local = Formula(f"{text} = {formula.text} = {shown.text}", f"{latex} = {formula.latex} = {shown.latex}", ADD)
         named.append(local.text)
         if before is None:
             total = [number(total_now)]
