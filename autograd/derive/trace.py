@@ -93,6 +93,7 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
     named: list[str] = []
     consumer = None
     left_out = 0  # steps past max_lines: counted, not written out
+    p_cells: dict[int, list] = {}  # position of a node -> the cell naming it
     for c, up, p, d, how in walk():
         kp = index[id(p)]
         contribution = up * d
@@ -103,7 +104,13 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
             continue
         if c is not consumer:  # a consumer's steps come together: its name and upstream once
             consumer, c_name, upstream = c, name(c), number(up)
-        p_name = name(p)
+            # cells that read the same are one list, shared by the rows (cells are read, never
+            # written): a trace of a big graph holds a row per edge, and its memory is much of the time
+            c_cell, up_cell = [c_name], [upstream]
+        p_cell = p_cells.get(kp)
+        if p_cell is None:
+            p_cell = p_cells[kp] = [name(p)]
+        p_name = p_cell[0]
         formula = formula_of(c, how)
         if formula is not None:
             plain = is_number.get(formula.text)
@@ -117,13 +124,14 @@ def trace(root: Value, *, wrt: Value | None = None, named_only: bool = False, ma
         else:
             local = Formula(f"{text} = {formula.text} = {shown.text}", f"{latex} = {formula.latex} = {shown.latex}", ADD)
         named.append(local.text)
+        contribution_cell = [number(contribution)]
         if before is None:
-            total = [number(total_now)]
+            total = contribution_cell  # the running total starts as this contribution
         else:
             c_num = number(contribution)
             c_num = paren(c_num) if c_num.text.startswith(MINUS) else c_num
             total = [number(before), " + ", c_num, " = ", number(total_now)]
-        row = [[str(len(rows) + 1)], [c_name], [upstream], [local], [number(contribution)], [p_name], total]
+        row = [[str(len(rows) + 1)], c_cell, up_cell, [local], contribution_cell, p_cell, total]
         rows.append(row)
         trace_steps.append(TraceStep(len(rows), c, p, up, d, contribution, total_now, before is None, tuple(row)))
 
