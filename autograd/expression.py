@@ -5,9 +5,12 @@ Allowed: numbers, variable names, ``+ - * / **``, unary ``-``, parentheses, the 
 `FUNCTIONS`, the constants ``pi`` and ``e``, and assignments ``name = formula`` separated by ``;`` or
 new lines (each assignment names a node, so printouts show it). The last statement is the result.
 
-Formulas are read and computed without recursion, so a sum of thousands of terms or a thousand
-nested minus signs works; a formula longer than `MAX_LENGTH` characters, or nested deeper than
-Python's parser allows, is refused with an `ExpressionError` that says so.
+Formulas are read and computed without recursion, so a sum of two thousand terms or a thousand nested
+minus signs works; a formula longer than `MAX_LENGTH` characters, or nested deeper than `MAX_DEPTH`
+operations inside one another (an activation: `MAX_ACTIVATION_DEPTH`), is refused with an
+`ExpressionError` that says so. The limits are chainrule's own, so a formula is accepted or refused
+the same way on every Python version (Python's own parser gives up at different depths: 3.11 near
+3,000 terms of one sum, 3.10 and 3.13 far later).
 
 >>> f = parse("q = x + y; f = q * z")
 >>> from autograd import Value
@@ -36,6 +39,12 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
 SEVERAL_ARGUMENTS = frozenset({"max", "min"})
 CONSTANTS = {"pi": math.pi, "e": math.e}
 MAX_LENGTH = 100_000  # characters
+MAX_DEPTH = 2_000  # operations inside one another; a sum of n terms is n - 1 deep
+# An activation is differentiated symbolically and typeset, which walks its tree recursively.
+MAX_ACTIVATION_DEPTH = 100
+_TOO_DEEP = ("the formula is nested too deeply to read ({depth}; at most {limit:,} operations inside one "
+             "another: parentheses, signs, calls, or the terms of one long sum); name parts of it with "
+             "NAME = ... steps")
 
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
            ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
@@ -154,8 +163,10 @@ def _call(name: str, args: list):
     return FUNCTIONS[name](arg if isinstance(arg, Value) else Value(arg))
 
 
-def parse(source: str) -> Expression:
+def parse(source: str, *, max_depth: int = MAX_DEPTH) -> Expression:
     """Parse and check a formula; see the module docstring for what is allowed.
+
+    `max_depth` bounds how many operations may sit inside one another (see `MAX_DEPTH`).
 
     Raises:
         ExpressionError: the text is not a formula of that kind; the message marks where and why.
@@ -171,9 +182,8 @@ def parse(source: str) -> Expression:
         shown = source if len(source) <= 80 else source[:60] + "…"
         raise ExpressionError(f"cannot read the formula {shown!r}: {e.msg} at column {e.offset}") from None
     except (RecursionError, MemoryError):
-        raise ExpressionError("the formula is nested too deeply to read (too many parentheses, signs or calls "
-                              "inside one another, or thousands of terms in one sum); name parts of it with "
-                              "NAME = ... steps") from None
+        raise ExpressionError(_TOO_DEEP.format(depth="deeper than Python's parser reads", limit=max_depth)) \
+            from None
     text = source.strip()
     statements = []
     variables: list[str] = []
@@ -183,13 +193,13 @@ def parse(source: str) -> Expression:
             if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
                 raise _fail(text, stmt, "an assignment names one node: NAME = formula")
             target = stmt.targets[0].id
-            _check(text, stmt.value, variables, assigned)
+            _check(text, stmt.value, variables, assigned, max_depth)
             if target in FUNCTIONS or target in CONSTANTS:
                 raise _fail(text, stmt.targets[0], f"{target!r} is a built-in name; choose another name")
             statements.append((target, stmt.value))
             assigned.add(target)
         elif isinstance(stmt, ast.Expr):
-            _check(text, stmt.value, variables, assigned)
+            _check(text, stmt.value, variables, assigned, max_depth)
             statements.append((None, stmt.value))
         else:
             raise _fail(text, stmt, "only formulas and assignments NAME = formula are allowed")
@@ -198,14 +208,26 @@ def parse(source: str) -> Expression:
     return Expression(text, tuple(statements), tuple(variables))
 
 
-def _check(source: str, tree: ast.AST, variables: list[str], assigned: set[str]) -> None:
+def _check(source: str, tree: ast.AST, variables: list[str], assigned: set[str], max_depth: int) -> None:
     # Pre-order with an explicit stack (left before right), so variables are listed in order of first use.
     allowed = ", ".join(sorted(FUNCTIONS))
-    stack = [tree]
+    stack = [(tree, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
+        if depth > max_depth:
+            raise ExpressionError(_TOO_DEEP.format(depth=f"{_depth(tree):,} deep", limit=max_depth))
         _check_node(source, node, variables, assigned, allowed)
-        stack.extend(reversed(_children(node)))
+        stack.extend((child, depth + 1) for child in reversed(_children(node)))
+
+
+def _depth(tree: ast.AST) -> int:
+    """How many operations sit inside one another at the deepest point of `tree` (a leaf is 0)."""
+    deepest, stack = 0, [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return deepest
 
 
 def _check_node(source: str, tree: ast.AST, variables: list[str], assigned: set[str], allowed: str) -> None:
@@ -253,7 +275,7 @@ def activation(source: str) -> Expression:
     Raises:
         ExpressionError: the formula has no variable or more than one.
     """
-    expr = parse(source)
+    expr = parse(source, max_depth=MAX_ACTIVATION_DEPTH)
     if len(expr.variables) != 1:
         raise ExpressionError(
             f"an activation is a formula of one variable, such as 'relu(z) + sin(z)'; {source!r} has "

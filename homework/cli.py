@@ -161,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: error: {describe_os_error(e, 'writing the output')}", file=sys.stderr)
         return BAD_INPUT
     except RecursionError:
+        if debug:
+            traceback.print_exc()
         print(f"{name}: error: the input is nested too deeply to work through; make it smaller", file=sys.stderr)
         return BAD_INPUT
     except MemoryError:

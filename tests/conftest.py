@@ -6,9 +6,6 @@ Markers for tests that need a program or package outside Python's standard set-u
 except under CI=true, where a missing tool is a failure: .ci/run installs them all, so they must be
 there. What counts as found is what ``chainrule doctor`` finds (homework/commands/doctor.py).
 
-KNOWN_BREAKS lists the tests that fail on one Python version for a reason outside the test, each
-marked as an expected failure there with the reason, so that the other versions keep guarding it.
-
 With CHAINRULE_TEST_INSTALLED=1 (set by .ci/run when it runs the tests of the unpacked sdist against
 the installed wheel) the session stops at once if chainrule would be imported from the source tree.
 """
@@ -33,24 +30,6 @@ NEEDS = {
     "needs_kernel": (doctor.find_kernel, "a Jupyter kernel (ipykernel, jupyter_client, nbclient)",
                      "pip install -e '.[dev]'"),
 }
-
-
-KNOWN_BREAKS = {
-    # (test node id, whether it applies to this Python, whether it fails every time there, why)
-    "tests/test_memory.py::test_training_steps_do_not_grow_memory": (
-        sys.version_info < (3, 11), False,
-        "Python 3.10 allocates frame objects on the heap and keeps one per function for reuse; the "
-        "first steps after the warm-up allocate a few of them (2-7 kB once, no growth over 1,000 "
-        "steps), which the 2 kB threshold after 10 warm-up steps counts as growth"),
-}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        node = item.nodeid.split("tests/", 1)[-1]
-        applies, strict, why = KNOWN_BREAKS.get(f"tests/{node}", (False, False, ""))
-        if applies:
-            item.add_marker(pytest.mark.xfail(strict=strict, reason=f"Python {sys.version.split()[0]}: {why}"))
 
 
 @functools.lru_cache(maxsize=None)

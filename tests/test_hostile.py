@@ -99,6 +99,9 @@ PROBLEM_ERRORS = {
                             "at most 20,000 are read"),
     "activation nested too deeply": (seed002('activation = "sigmoid"', f'activation = "{"+".join(["z"] * 9000)}"'),
                                      "nested too deeply"),
+    "activation one past its depth limit": (
+        seed002('activation = "sigmoid"', f'activation = "{"+".join(["sigmoid(z)"] * 102)}"'),
+        "at most 100 operations"),
     "activation log of a negative": (seed002('activation = "sigmoid"', 'activation = "log(z - 100)"'), "log"),
     "missing x": (seed002("x = [2, 5]", ""), "[data]: missing x"),
     "missing y": (seed002("y = [1]", ""), "[data]: missing y"),
@@ -249,6 +252,8 @@ PROBLEM_RESULTS = {
     "a whitelisted template with Greek letters": (seed002('notation = "alpha-beta"',
                                                           '[network.notation]\npre = "\\\\zeta^{(<l>)}_<u>"'), None),
     "digits 17": (seed002("digits = 4", "digits = 17"), None),
+    "an activation at its depth limit": (
+        seed002('activation = "sigmoid"', f'activation = "{"+".join(["sigmoid(z)"] * 100)}"'), None),
 }
 
 
@@ -354,6 +359,7 @@ EXPLAIN_ERRORS = {
     "a 400-digit literal": ((f"{BIG_INT} * x", "x=1"), "the number is too large"),
     "300 nested parentheses": (("(" * 300 + "x" + ")" * 300, "x=1"), "too many nested parentheses"),
     "9000 terms": (("+".join(["x"] * 9000), "x=1"), "nested too deeply"),
+    "2002 terms, one past the depth limit": (("+".join(["x"] * 2002), "x=1"), "at most 2,000 operations"),
     "200,000 characters": (("x" + " + x" * 50_000, "x=1"), "the formula is too large"),
     "a boolean": (("True * x", "x=1"), "True is not a number"),
     "a complex number": (("1j * x", "x=1"), "1j is not a number"),
@@ -376,6 +382,7 @@ def test_a_bad_formula_or_value_is_one_clear_line_and_status_2(name, capsys):
 
 EXPLAIN_RESULTS = {
     "1000 terms": (("+".join(["x"] * 1000), "x=1"), "check: the engine's x.grad = 1000 ✓"),
+    "2001 terms, at the depth limit": (("+".join(["x"] * 2001), "x=1"), "check: the engine's x.grad = 2001 ✓"),
     "1000 nested minus signs": (("-" * 1000 + "x", "x=1"), "check: the engine's x.grad = 1 ✓"),
     "1001 nested minus signs": (("-" * 1001 + "x", "x=1"), "check: the engine's x.grad = -1 ✓"),
     "a Unicode variable name": (("变量 * 2", "变量=1"), "check: the engine's 变量.grad = 2 ✓"),
