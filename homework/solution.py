@@ -125,6 +125,7 @@ class Solution:
         if view is None:
             view, _ = self.picture_view(max_nodes)
         options = {"view": view, "digits": self.problem.digits, "max_nodes": max_nodes or DEFAULT_MAX_NODES,
+                   "outputs": tuple(self.all_outputs),
                    **({} if view == "diagram" else {"show_formulas": True}), **options}
         root = self.loss if whole else self.drawn_root
         if root is not self.loss:  # several samples: the first one's graph, and its paths
@@ -163,7 +164,7 @@ class Solution:
         # the page walks the whole backward pass, so it draws every sample's graph
         drawing = self.drawing(highlight=[], view=view, max_nodes=max_nodes, digits=digits, whole=True, **options)
         return step_through(self.loss, drawing=drawing, view=view, digits=digits, why=why,
-                            title=self.problem.title or "the worked solution")
+                            title=self.problem.title or "the worked solution", outputs=tuple(self.all_outputs))
 
     def __repr__(self) -> str:
         # short, like a Value's: the whole solution is what render() prints and a notebook shows

@@ -396,3 +396,17 @@ def test_the_command_draws_the_diagram_of_the_first_question(tmp_path):
     assert r.returncode == 0, r.stderr
     texts = "".join(ET.fromstring(target.read_text(encoding="utf-8")).itertext())
     assert texts.count("+1") >= 2 and "W¹₂₁ = −2" in texts and "W²₁₁ = 1" in texts
+
+
+def test_a_softmax_edge_names_the_other_output_as_the_printout_does():
+    # seed 001's loss reads only ŷ₂, but ∂ŷ₂/∂z⁽²⁾₁ = −ŷ₂ŷ₁ names ŷ₁: the drawing (and the page's
+    # picture and trace) say it as the printout does, not as −ŷ₂·softmax₁(z⁽²⁾₁, z⁽²⁾₂)
+    solution = load("seed001").solve()
+    assert re.search(r"∂ŷ₂/∂z⁽²⁾₁ +?= −ŷ₂ŷ₁", solution.render(trace=True))
+    dot = solution.drawing(view="full").source
+    assert "−ŷ₂ŷ₁" in dot and "−ŷ₂·softmax₁" not in dot
+    page = solution.step_through(view="full")
+    assert any("−ŷ₂ŷ₁" in " ".join(frame.cells) for frame in page.frames)
+    assert not any("softmax₁(" in " ".join(frame.cells) for frame in page.frames)
+    # without the network's outputs, the drawing cannot name ŷ₁ and writes its formula
+    assert "−ŷ₂·softmax₁(z⁽²⁾₁, z⁽²⁾₂)" in draw(solution.loss, show_formulas=True).source

@@ -31,7 +31,8 @@ def test_one_frame_per_row_of_the_forward_table_then_of_the_trace(seed, view, fo
     assert [f.number for f in frames] == list(range(1, forward + backward + 1))
     table = forward_table(solution.loss, digits=solution.problem.digits)
     assert [f.source for f in frames[:forward]] == table.quantities
-    printed = str(trace(solution.loss, digits=solution.problem.digits))
+    # the trace `chainrule solve --trace` prints, which names every output (−ŷ₂ŷ₁ for softmax)
+    printed = str(trace(solution.loss, digits=solution.problem.digits, outputs=tuple(solution.all_outputs)))
     for f in frames[forward:]:
         assert "  ".join(f.cells) in re.sub(r" {2,}", "  ", printed)  # the row as the trace prints it
         assert f.box is not None or f.into_box is not None or f.links  # every row lights something up

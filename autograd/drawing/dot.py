@@ -175,7 +175,7 @@ def save(drawing, path, dpi: int = DEFAULT_DPI, timeout: float | None = None) ->
 @gc_paused()  # a printout builds many objects and no cycles: the collector would only rescan them
 def draw(root: Value, highlight=None, groups=None, view: str = "full", show_formulas: bool = False,
          digits: int = 4, max_nodes: int = DEFAULT_MAX_NODES, max_paths: int = 6, values: bool = True,
-         grads: bool = False, paths: bool = False) -> Drawing:
+         grads: bool = False, paths: bool = False, outputs: tuple = ()) -> Drawing:
     """Draw the graph behind ``root``: values in boxes, local partials on the edges.
 
     Run ``root.backward()`` first if the boxes should show gradients (the drawing only reads them).
@@ -206,6 +206,9 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
         grads: the diagram view only: also write each weight's and each circle's gradient.
         paths: the caption lists one chain product per path, as ``explain(paths=True)`` does,
             instead of the factored chain ``explain`` prints by default.
+        outputs: named outputs of the network that may not be in the drawn graph, so that a
+            softmax partial names them as the printouts do: ∂ŷ₂/∂z₁ = −ŷ₂ŷ₁ even when only ŷ₂
+            feeds the loss.
 
     Returns:
         A `Drawing`: a ``graphviz.Digraph`` with ``render_to(path)``, ``captions``, ``node_id``.
@@ -239,7 +242,7 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
     if len(items) > max_nodes:
         consumers = consumers if consumers is not None else consumers_of(order)
         raise DrawingTooLargeError(too_large(len(items), view, max_nodes, order, index, consumers, root, sources))
-    names = NodeNames(order, digits)
+    names = NodeNames(order, digits, tuple(outputs))
     item_of = {}
     for k, item in enumerate(items):
         item.dot_id = f"n{k}"

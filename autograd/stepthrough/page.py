@@ -93,7 +93,8 @@ class StepThrough:
 
 
 def step_through(root: Value, *, view: str | None = None, digits: int = 4, max_nodes: int = DEFAULT_MAX_NODES,
-          drawing=None, why: str = "", title: str | None = None, **draw_options) -> StepThrough:
+          drawing=None, why: str = "", title: str | None = None, outputs: tuple = (),
+          **draw_options) -> StepThrough:
     """The forward and backward pass of ``root``'s graph, step by step, as a page.
 
     Frames 1 … F are the rows of `forward_table` (every named node and given leaf, in the order
@@ -111,6 +112,8 @@ def step_through(root: Value, *, view: str | None = None, digits: int = 4, max_n
             default ``"full"``).
         why: why the view was chosen, said on the page next to the view (e.g. the size of the graph).
         title: the page's title (default: the root's name).
+        outputs: named outputs outside ``root``'s graph that a softmax partial names (ŷ₁ when only
+            ŷ₂ feeds the loss), as in `trace` and `autograd.draw`.
         draw_options: passed to `autograd.draw` (``groups``, ``show_formulas``, …).
 
     Raises:
@@ -128,9 +131,9 @@ def step_through(root: Value, *, view: str | None = None, digits: int = 4, max_n
             view = "full" if full <= max_nodes else "collapsed"
             if view != "full" and not why:
                 why = f"every operation would make {full} boxes, more than {max_nodes}"
-        drawing = draw(root, view=view, digits=digits, max_nodes=max_nodes, **draw_options)
+        drawing = draw(root, view=view, digits=digits, max_nodes=max_nodes, outputs=outputs, **draw_options)
     forward = forward_table(root, digits=digits)
-    backward = trace(root, digits=digits)
+    backward = trace(root, digits=digits, outputs=outputs)
     _check_engine(root, backward)
     picture = Picture(root, drawing)
     frames = forward_frames(forward, picture)
