@@ -1,5 +1,6 @@
 """Walking a recorded graph: topological order, paths between two nodes, the search for the first
-non-finite number, and the conventional home of `backward` and `zero_grad`.
+non-finite number, the sibling outputs of a softmax, and the conventional home of `backward` and
+`zero_grad`.
 
 The chain rule itself (`backward`) and the walk it uses live in value.py, next to the node whose
 storage they read, so that ``Value.backward`` needs nothing from here: this module imports value.py
@@ -17,6 +18,7 @@ import math
 from contextlib import contextmanager
 from typing import Iterator
 
+from autograd import ops
 from autograd.errors import NonFiniteError
 from autograd.chain_rule import backward, describe_nonfinite_in, zero_grad
 from autograd.slots import LEFT, NARY
@@ -184,3 +186,23 @@ def check_finite(root: Value) -> None:
     problem = describe_nonfinite(root)
     if problem:
         raise NonFiniteError(problem)
+
+
+class SiblingOutputs:
+    """The outputs of one operation that makes one node per index over the same arguments (softmax:
+    ŷᵢ = softmax(i, z₁, …, zₖ), the index the first constant), found among ``nodes``, so that a
+    partial can name them: ∂ŷ₂/∂z₁ = −ŷ₂ŷ₁. Built on the first question, then read."""
+
+    def __init__(self, nodes) -> None:
+        self._nodes = nodes
+        self._by_arguments: dict | None = None
+
+    def of(self, v: Value) -> list:
+        """The node of each index for ``v``'s operation and arguments (``v`` itself at its own), or None."""
+        if self._by_arguments is None:
+            self._by_arguments = {}
+            for u in self._nodes:
+                if u.parents and u.consts and ops.RULES[u.op].names_other_outputs:
+                    self._by_arguments.setdefault((u.op, tuple(map(id, u.parents))), {})[int(u.consts[0])] = u
+        found = self._by_arguments.get((v.op, tuple(map(id, v.parents))), {})
+        return [found.get(j) for j in range(len(v.parents))]

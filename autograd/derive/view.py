@@ -17,7 +17,7 @@ from typing import Iterable
 from autograd import notation, ops
 from autograd.derive.formula import ATOM, Formula, fill, from_text, number, out_placeholder, placeholders, substitute
 from autograd.derive.model import Equations, Line
-from autograd.graph import topological_order
+from autograd.graph import SiblingOutputs, topological_order
 from autograd.value import Value
 
 
@@ -66,8 +66,8 @@ class GraphView:
         self._templates: dict[tuple, tuple[str, str]] = {}  # a partial's templates, by (rule, i, count)
         self._numbers: dict[float, Formula] = {}
         self._numbers_view: GraphView | None = None
-        self._outputs: dict | None = None  # (op, parents) -> {index: node}, for `_other_outputs`
-        self._named_outputs = tuple(u for u in outputs if isinstance(u, Value) and u.label)
+        named_outputs = tuple(u for u in outputs if isinstance(u, Value) and u.label)
+        self._siblings = SiblingOutputs((*named_outputs, *self.order))  # softmax partials name them
         self._rounded: dict[int, tuple[float, tuple[float, ...]]] | None = None
         # how many unnamed operations deep each node's expression would nest
         index, depth = self.index, [0] * len(self.order)
@@ -156,7 +156,7 @@ class GraphView:
         i = positions[slot]
         out = self.name(v)
         if rule.names_other_outputs:  # softmax: ∂ŷ₁/∂z₂ = −ŷ₁ŷ₂ names the output ŷ₂
-            others = [self.name(u) if u is not None else None for u in self._other_outputs(v)]
+            others = [self.name(u) if u is not None else None for u in self._siblings.of(v)]
             every = args + [o for o in others if o is not None]
             n = len(args)
 
@@ -180,17 +180,6 @@ class GraphView:
         text = fill(lambda n, o: rule.partial_expression(i, n, o), args, out, False, names)
         latex = fill(lambda n, o: rule.partial_expression(i, n, o, latex=True), args, out, True, names)
         return from_text(text, latex)
-
-    def _other_outputs(self, v: Value) -> list:
-        """For a node of a rule that makes one output per index over the same arguments (softmax:
-        the index comes first, as a constant): the node of each index in this graph, or None."""
-        if self._outputs is None:
-            self._outputs = {}
-            for u in (*self._named_outputs, *self.order):
-                if u.parents and u.consts and rule_of(u).names_other_outputs:
-                    self._outputs.setdefault((u.op, tuple(map(id, u.parents))), {})[int(u.consts[0])] = u
-        found = self._outputs.get((v.op, tuple(map(id, v.parents))), {})
-        return [found.get(j) for j in range(len(v.parents))]
 
     def number(self, x: float) -> Formula:
         """``x`` as a result is shown (made once per distinct number: a trace shows each node's

@@ -206,9 +206,8 @@ def draw(root: Value, highlight=None, groups=None, view: str = "full", show_form
         grads: the diagram view only: also write each weight's and each circle's gradient.
         paths: the caption lists one chain product per path, as ``explain(paths=True)`` does,
             instead of the factored chain ``explain`` prints by default.
-        outputs: named outputs of the network that may not be in the drawn graph, so that a
-            softmax partial names them as the printouts do: ∂ŷ₂/∂z₁ = −ŷ₂ŷ₁ even when only ŷ₂
-            feeds the loss.
+        outputs: the network's named outputs, for softmax partials to name as the printouts do
+            (∂ŷ₂/∂z₁ = −ŷ₂ŷ₁ even when only ŷ₂ feeds the loss and ŷ₁ is not drawn).
 
     Returns:
         A `Drawing`: a ``graphviz.Digraph`` with ``render_to(path)``, ``captions``, ``node_id``.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from autograd import notation, ops
+from autograd.graph import SiblingOutputs
 from autograd.value import Value
 
 # Operations whose formula templates put an argument next to an operator, so a compound
@@ -70,11 +71,10 @@ class NodeNames:
 
     def __init__(self, order: list[Value], digits: int, outputs: tuple = ()) -> None:
         self.digits = digits
-        self._order = order
         # named outputs that may stand outside the drawn graph (ŷ₁ when only ŷ₂ feeds the loss):
         # a softmax partial names its sibling outputs, −ŷ₂ŷ₁, as the printouts do
-        self._named_outputs = tuple(u for u in outputs if isinstance(u, Value) and u.label)
-        self._siblings: dict | None = None
+        named_outputs = tuple(u for u in outputs if isinstance(u, Value) and u.label)
+        self._siblings = SiblingOutputs((*named_outputs, *order))
         self._numbers: dict[float, str] = {}
         self.name: dict[int, str] = {}
         self.short: set[int] = set()  # nodes shown by a made-up name, which their box then displays
@@ -143,21 +143,10 @@ class NodeNames:
             positions = self._positions[id(v)] = argument_positions(v)
         rule = rule_of(v)
         if rule.names_other_outputs:
-            others = [self._sibling_name(u) for u in self._other_outputs(v)]
+            others = [self._sibling_name(u) for u in self._siblings.of(v)]
             return rule.partial_expression(positions[slot], self.arguments(v), self.wrapped(v, "power"),
                                            others=others)
         return rule.partial_expression(positions[slot], self.arguments(v), self.wrapped(v, "power"))
-
-    def _other_outputs(self, v: Value) -> list:
-        """For a rule with one output per index over the same arguments (softmax, the index first
-        among its constants): the node of each index, drawn or among the named outputs, or None."""
-        if self._siblings is None:
-            self._siblings = {}
-            for u in (*self._named_outputs, *self._order):
-                if u.parents and u.consts and rule_of(u).names_other_outputs:
-                    self._siblings.setdefault((u.op, tuple(map(id, u.parents))), {})[int(u.consts[0])] = u
-        found = self._siblings.get((v.op, tuple(map(id, v.parents))), {})
-        return [found.get(j) for j in range(len(v.parents))]
 
     def _sibling_name(self, u: Value | None) -> str | None:
         # only a named output stands in a product as is (−ŷ₂ŷ₁); an unnamed one keeps its formula
