@@ -121,7 +121,17 @@ def check_import_name() -> None:
     """Raise `ImportNameClash` if a distribution other than chainrule provides ``autograd``."""
     other = others("autograd")
     if other:
-        raise ImportNameClash(clash_message(other))
+        refuse(ImportNameClash(clash_message(other)))
+
+
+def refuse(error: ImportNameClash) -> None:
+    """Raise ``error``; but in the ``chainrule`` command, whose console script imports the packages
+    before any of its own code runs, print it as one line and exit with status 2 instead, as the
+    command reports every other thing that must be fixed before it can run (no traceback)."""
+    if os.path.basename((getattr(sys, "argv", None) or [""])[0]) == DISTRIBUTION:
+        print(f"{DISTRIBUTION}: error: {error}", file=sys.stderr)
+        raise SystemExit(2)
+    raise error
 
 
 def foreign_engine_error(module: object) -> ImportNameClash:

@@ -24,7 +24,8 @@ def require_chainrule_engine() -> None:
 
     if getattr(autograd, "__distribution__", None) == "chainrule":
         return
-    raise _distribution_module().foreign_engine_error(autograd)
+    distribution = _distribution_module()
+    distribution.refuse(distribution.foreign_engine_error(autograd))
 
 
 def _distribution_module() -> ModuleType:

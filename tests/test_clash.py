@@ -128,7 +128,11 @@ class Environment:
 def _names_both_and_the_fix(result: subprocess.CompletedProcess) -> None:
     assert result.returncode != 0, result.stdout
     error = result.stderr.strip().splitlines()[-1]
-    assert error.startswith("autograd.distribution.ImportNameClash:") or "ImportNameClash" in error, result.stderr
+    if result.args[0] == "chainrule":  # the command: one line, status 2, as for any other thing to fix
+        assert result.returncode == 2 and result.stderr.startswith("chainrule: error: ") \
+            and "Traceback" not in result.stderr, result.stderr
+    else:  # Python: the exception, which a program can catch
+        assert error.startswith("autograd.distribution.ImportNameClash:"), result.stderr
     for needed in (f"chainrule {__version__}", OTHER, "`autograd`", "virtual environment", "--force-reinstall"):
         assert needed in error, (needed, error)
 
