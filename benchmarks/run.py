@@ -16,7 +16,8 @@ The protocol is the same for every engine:
 
 The printouts (`trace`, `explain`, `forward_table`, the DOT text of `draw`) are timed on graphs of
 about 1,600 and 15,000 nodes by printouts.py, with the same protocol; their table follows the
-engines'.
+engines'. This file runs the parts in turn; the workloads are in workloads.py (the MLP step's
+networks in networks.py), the timed parts in timed.py, the table and the goals in report.py.
 
 micrograd comes from the package index (``pip install -e '.[bench]'``); without it its row and the
 ratios are left out and the goals cannot be judged. The JSON goes to benchmarks/results/latest.json
@@ -31,22 +32,17 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import time
-import tracemalloc
-from contextlib import nullcontext
 
 import numpy as np
 
-from autograd import Value, gc_paused, topological_order
+from autograd import Value, topological_order
+from benchmarks import networks as N
 from benchmarks import printouts as P
 from benchmarks import workloads as W
-
-TARGETS = {  # the goals this benchmark judges; ratios are against micrograd (or numpy)
-    "wide_fwd": 8.0, "wide_bwd": 2.5, "mlp_micrograd_style": 10.0, "mlp_nn": 30.0,
-    "bytes_per_node": 130.0, "deep_fwd_us": 1.5, "replay_vs_numpy": 3.0,
-}
+from benchmarks.report import goals, printouts_report, report, table
+from benchmarks.timed import (batched_once, count_nodes, deep_in_fresh_process, deep_once, mlp_once, replay_big,
+                              rss_over_steps, wide_floor_once, wide_once)
 
 
 def _median(xs):
@@ -60,114 +56,6 @@ def _rotated(names, r):
 
 def _log(msg):
     print(msg, file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Timed parts
-
-
-def wide_once(V, data, paused=False):
-    """(forward seconds, backward seconds, (sum, ∂sum/∂a₀)) of the wide workload on Value class V."""
-    a, b, c = data
-    A, B, C = [V(x) for x in a], [V(x) for x in b], [V(x) for x in c]
-    with gc_paused() if paused else nullcontext():
-        t_fwd, root = W.clock(lambda: W.wide_forward(A, B, C))
-        t_bwd, _ = W.clock(root.backward)
-    return t_fwd, t_bwd, (float(root.data), float(A[0].grad))
-
-
-def wide_floor_once(data):
-    a, b, c = data
-    t_fwd, (zs, total) = W.clock(lambda: W.wide_floor_forward(a, b, c))
-    t_bwd, (ga, _, _) = W.clock(lambda: W.wide_floor_backward(a, b, c, zs))
-    return t_fwd, t_bwd, (total, ga[0])
-
-
-def mlp_once(make, step, steps, paused=False):
-    """Mean seconds per step over `steps` timed training steps of a fresh model; its first two losses."""
-    model = make()
-    times, losses = [], []
-    for k in range(steps):
-        with gc_paused() if paused else nullcontext():
-            t, loss = W.clock(lambda: step(model, k))
-        times.append(t)
-        losses.append(loss)
-    return sum(times) / steps, losses[:2]
-
-
-def batched_once(fn, repeats):
-    """Mean seconds of fn() over `repeats` calls (one timed region), and its last result."""
-    def loop():
-        out = None
-        for _ in range(repeats):
-            out = fn()
-        return out
-    t, out = W.clock(loop)
-    return t / repeats, out
-
-
-def deep_once(depth):
-    """(forward µs per operation, backward seconds) of a `depth`-operation chain; checks the gradient."""
-    t_fwd, (x, v) = W.clock(lambda: W.deep_chain(Value, depth))
-    t_bwd, _ = W.clock(v.backward)
-    expected = W.deep_expected_grad(depth)
-    if abs(x.grad - expected) > 1e-6 * abs(expected):
-        raise AssertionError(f"deep chain gradient {x.grad} != {expected}")
-    return t_fwd / depth * 1e6, t_bwd
-
-
-def deep_in_fresh_process(depth):
-    """`deep_once` in a new Python process, as pyperf runs every benchmark: a million nodes are
-    laid out in memory the way a program that builds one deep graph lays them out, not scattered
-    through the arenas the workloads before it freed (which slows the collector's walks over them)."""
-    code = "import json, sys; from benchmarks.run import deep_once; print(json.dumps(deep_once(int(sys.argv[1]))))"
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    done = subprocess.run([sys.executable, "-c", code, str(depth)], cwd=root, capture_output=True, text=True,
-                          check=True)
-    return tuple(json.loads(done.stdout))
-
-
-def rss_over_steps(make, step, steps):
-    """RSS (bytes) after the 10th and after the last of `steps` training steps; what gc.collect() finds then."""
-    model = make()
-    marks = {}
-    for k in range(steps):
-        step(model, k)
-        if k + 1 in (10, steps):
-            marks[k + 1] = W.rss_bytes()
-    return marks[10], marks[steps], gc.collect()
-
-
-def replay_big(n, chunk):
-    """Replay of the MLP on n points: seconds for forward + backward and the peak traced memory."""
-    X, Y = W.two_moons(n, seed=3)
-    XY = np.column_stack([X, Y])
-    model = W.ReplayMLP(W.initial_weights(), n)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        t = time.perf_counter()
-        model.replay.forward(XY, chunk_size=chunk, progress=False)
-        model.replay.backward()
-        seconds = time.perf_counter() - t
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    return seconds, peak - XY.nbytes - X.nbytes - Y.nbytes
-
-
-def count_nodes(root, parents_of):
-    seen, stack = {id(root)}, [root]
-    while stack:
-        v = stack.pop()
-        for p in parents_of(v):
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
-    return len(seen)
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 def run_printouts(args) -> dict:
@@ -216,14 +104,14 @@ def run(args):
     # MLP training step ------------------------------------------------------------------------
     scalar_step = lambda m, k: m.step(Xl, Yl, lr(k))  # noqa: E731
     mlp_engines = {
-        "floor": (lambda: W.FloorMLP(weights), scalar_step, False),
-        "chainrule": (lambda: W.MicrogradStyleMLP(weights), scalar_step, False),
-        "chainrule, gc_paused": (lambda: W.MicrogradStyleMLP(weights), scalar_step, True),
-        "chainrule nn.MLP": (lambda: W.NNMLP(weights), scalar_step, False),
-        "chainrule Replay": (lambda: W.ReplayMLP(weights, len(Xl)), lambda m, k: m.step(XY, lr(k)), False),
+        "floor": (lambda: N.FloorMLP(weights), scalar_step, False),
+        "chainrule": (lambda: N.MicrogradStyleMLP(weights), scalar_step, False),
+        "chainrule, gc_paused": (lambda: N.MicrogradStyleMLP(weights), scalar_step, True),
+        "chainrule nn.MLP": (lambda: N.NNMLP(weights), scalar_step, False),
+        "chainrule Replay": (lambda: N.ReplayMLP(weights, len(Xl)), lambda m, k: m.step(XY, lr(k)), False),
     }
     if has_mg:
-        mlp_engines["micrograd"] = (lambda: W.MicrogradMLP(weights), scalar_step, False)
+        mlp_engines["micrograd"] = (lambda: N.MicrogradMLP(weights), scalar_step, False)
     for r in range(runs):
         _log(f"MLP steps, run {r + 1}/{runs} ...")
         for name in _rotated(list(mlp_engines), r):
@@ -233,7 +121,7 @@ def run(args):
             checks["mlp_losses"][name] = losses
 
     # Batched forward + backward: Replay against numpy written by hand --------------------------
-    numpy_mlp, replay_mlp = W.NumpyMLP(weights), W.ReplayMLP(weights, len(Xl))
+    numpy_mlp, replay_mlp = N.NumpyMLP(weights), N.ReplayMLP(weights, len(Xl))
     batched = {"numpy by hand": lambda: numpy_mlp.forward_backward(X, Y),
                "chainrule Replay": lambda: replay_mlp.forward_backward(XY)}
     results = {}
@@ -273,7 +161,7 @@ def run(args):
         extra["micrograd"]["deepest"], extra["micrograd"]["deep_failure"] = W.deepest_micrograd()
     extra["chainrule"]["deepest"] = depth
     _log(f"RSS over {rss_steps} training steps ...")
-    for name, make in (("chainrule", lambda: W.MicrogradStyleMLP(weights)), ("chainrule nn.MLP", lambda: W.NNMLP(weights))):
+    for name, make in (("chainrule", lambda: N.MicrogradStyleMLP(weights)), ("chainrule nn.MLP", lambda: N.NNMLP(weights))):
         gc.collect()
         r10, r_last, found = rss_over_steps(make, scalar_step, rss_steps)
         extra.setdefault(name, {}).update(rss_step10_mb=r10 / 2**20, rss_last_mb=r_last / 2**20,
@@ -337,147 +225,6 @@ def machine() -> dict:
         model = platform.processor()
     return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version(),
             "numpy": np.__version__, "platform": platform.platform()}
-
-
-# ---------------------------------------------------------------------------------------------
-# The table
-
-
-def _num(x):
-    if x is None:
-        return "—"
-    if x >= 100:
-        return f"{x:,.0f}"
-    if x >= 10:
-        return f"{x:.1f}"
-    if x >= 1:
-        return f"{x:.2f}"
-    return f"{x:.3f}"
-
-
-def _cell(x, ratio=None):
-    if x is None:
-        return "—"
-    return _num(x) + (f" ({ratio:.1f}×)" if ratio is not None else "")
-
-
-ROWS = ("floor", "chainrule", "chainrule, gc_paused", "chainrule nn.MLP", "chainrule Replay", "numpy by hand",
-        "micrograd")
-TITLES = {
-    "floor": "plain Python floats, backward by hand",
-    "chainrule": "chainrule, micrograd-style code",
-    "chainrule, gc_paused": "chainrule, micrograd-style code, inside `gc_paused()`",
-    "chainrule nn.MLP": "chainrule `nn.MLP` (one `linear` node per unit)",
-    "chainrule Replay": "chainrule `Replay` (batched numpy)",
-    "numpy by hand": "numpy, forward and backward by hand",
-    "micrograd": "micrograd 0.1.0",
-}
-
-
-def table(R) -> str:
-    E, ratios = R["engines"], R["ratios"]
-    head = ("| engine | wide fwd µs/op | wide bwd µs/op | MLP step ms | batched fwd+bwd ms | "
-            "deep fwd µs/op | bytes/node | deepest backward |")
-    lines = [head, "|" + "---|" * 8]
-    for key in ROWS:
-        if key not in E:
-            continue
-        e, q = E[key], ratios.get(key, {})
-        deepest = e.get("deepest")
-        if isinstance(deepest, int):
-            deepest = f"{deepest:,}" + (f" ({e['deep_failure']})" if e.get("deep_failure", "ok") != "ok" else "")
-        batched = _num(e.get("batched_ms")) if "batched_ms" in e else "—"
-        if "batched_vs_numpy" in q:
-            batched += f" ({q['batched_vs_numpy']:.1f}× numpy)"
-        mem = e.get("bytes_per_node")
-        lines.append("| " + " | ".join([
-            TITLES[key],
-            _cell(e.get("wide_fwd_us"), q.get("wide_fwd_us")),
-            _cell(e.get("wide_bwd_us"), q.get("wide_bwd_us")),
-            _cell(e.get("mlp_ms"), q.get("mlp_ms")),
-            batched,
-            _num(e.get("deep_fwd_us")) if "deep_fwd_us" in e else "—",
-            f"{mem:,.0f}" if mem is not None else "—",
-            deepest or "—",
-        ]) + " |")
-    return "\n".join(lines)
-
-
-def goals(R) -> list[tuple[str, bool | None, str]]:
-    """Each goal: (goal, met? — None when it cannot be judged in this run, measured figure)."""
-    E, q = R["engines"], R["ratios"]
-    cr, out = E["chainrule"], []
-    has_mg = "micrograd" in E and "wide_fwd_us" in E["micrograd"]
-    for key, metric, what in (("wide_fwd", "wide_fwd_us", "wide forward, micrograd-style code"),
-                              ("wide_bwd", "wide_bwd_us", "wide backward")):
-        need = TARGETS[key]
-        f = q.get("chainrule", {}).get(metric) if has_mg else None
-        out.append((f"{what} ≥ {need:g}× micrograd", None if f is None else f >= need,
-                    "—" if f is None else f"{f:.1f}×"))
-    for name, key, what in (("chainrule", "mlp_micrograd_style", "MLP step, micrograd-style code"),
-                            ("chainrule nn.MLP", "mlp_nn", "MLP step, nn.MLP")):
-        need = TARGETS[key]
-        f = q.get(name, {}).get("mlp_ms") if has_mg else None
-        out.append((f"{what} ≥ {need:g}× micrograd", None if f is None else f >= need,
-                    "—" if f is None else f"{f:.1f}×"))
-    mem = cr["bytes_per_node"]
-    out.append((f"≤ {TARGETS['bytes_per_node']:g} bytes per recorded node (node and its float)",
-                mem <= TARGETS["bytes_per_node"], f"{mem:.0f} bytes (wide workload, partials' floats included: "
-                                                  f"{cr['wide_bytes_per_node']:.0f})"))
-    for name in ("chainrule", "chainrule nn.MLP"):
-        e = E[name]
-        growth = e["rss_last_mb"] - e["rss_step10_mb"]
-        out.append((f"{name}: RSS flat over {e['rss_steps']} training steps (growth after step 10 < 1 MB, "
-                    f"nothing left for the cycle collector)", growth < 1.0 and e["gc_found_after"] == 0,
-                    f"{growth:+.2f} MB, gc.collect() found {e['gc_found_after']}"))
-    out.append((f"{cr['deepest']:,}-operation chain forward ≤ {TARGETS['deep_fwd_us']:g} µs/op, backward at the "
-                f"default recursion limit ({sys.getrecursionlimit()})", cr["deep_fwd_us"] <= TARGETS["deep_fwd_us"],
-                f"{cr['deep_fwd_us']:.3f} µs/op in a fresh process"
-                + (f" ({cr['deep_fwd_us_shared_process']:.3f} in the benchmark's own, after the other workloads)"
-                   if "deep_fwd_us_shared_process" in cr else "")
-                + f"; backward {cr['deep_bwd_s']:.2f} s"))
-    f = q["chainrule Replay"]["batched_vs_numpy"]
-    out.append((f"Replay forward + backward ≤ {TARGETS['replay_vs_numpy']:g}× numpy by hand (gradients equal: "
-                f"{'yes' if R['checks']['batched_agree'] else 'NO'})", f <= TARGETS["replay_vs_numpy"], f"{f:.2f}×"))
-    rp = E["chainrule Replay"]
-    out.append((f"Replay on {rp['big_n']:,} points in bounded memory", None,
-                f"{rp['big_seconds']:.2f} s, peak {rp['big_peak_mb']:.0f} MB beyond the batch itself"))
-    return out
-
-
-def report(R) -> str:
-    m, s = R["machine"], R["sizes"]
-    lines = [f"Machine: {m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, numpy {m['numpy']}; micrograd {R['micrograd']}",
-             f"Each figure: the median of {s['runs']} interleaved runs; (r×) = micrograd's time ÷ this engine's, "
-             f"the median of the per-run ratios.",
-             "", table(R), "",
-             f"wide: {s['wide_terms']:,} expressions ((a·b + c).relu() − 2·a)² + c/(b·b + 1.0) summed by a tree of "
-             f"additions, {s['wide_ops']:,} operators as written. MLP step: 2-16-16-1 relu, micrograd's demo loss, "
-             f"100 points, forward + backward + SGD, mean of {s['mlp_timed_steps']} steps. batched: forward + "
-             f"backward of the same on the 100 points, mean of {s['batched_repeats']} calls. deep: a chain of "
-             f"{s['depth']:,} operations. bytes/node: tracemalloc, per node x*y.",
-             "", "Goals:"]
-    for goal, ok, figure in goals(R):
-        mark = "met" if ok else ("MISSED" if ok is False else "info")
-        lines.append(f"  [{mark}] {goal}: {figure}")
-    lines.append("")
-    lines.append(f"Agreement (MLP losses of the first two steps, wide sums and gradients against the floor; "
-                 f"Replay's gradients against numpy's): {'yes' if R['checks']['agree'] else 'NO'} "
-                 f"(max relative difference {R['checks']['max_rel_diff']:.1e})")
-    return "\n".join(lines + ["", printouts_report(R)])
-
-
-def printouts_report(R) -> str:
-    """The printouts' table and goals."""
-    widths = R["printouts"]["widths"]
-    lines = [f"Printouts and drawings: MLP 8-{widths[0]}-{widths[0]}-{widths[0]}-1 and "
-             f"8-{widths[1]}-{widths[1]}-{widths[1]}-1, tanh, one sample, after backward(); seconds to build "
-             f"each (the DOT text without running dot), median of {len(R['printouts']['trace']['per_run'][0])} "
-             f"interleaved runs, growth = the median of the per-run ratios.", "", P.table(R["printouts"]), "",
-             "Goals:"]
-    for goal, ok, figure in P.goals(R["printouts"]):
-        lines.append(f"  [{'met' if ok else 'MISSED'}] {goal}: {figure}")
-    return "\n".join(lines)
 
 
 def main(argv=None) -> int:

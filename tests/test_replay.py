@@ -235,13 +235,14 @@ def test_numpy_namespace_matches_the_scalar_one():
 def test_the_benchmark_mlp_step_agrees_across_floats_scalar_engine_and_replay():
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     try:
+        from benchmarks import networks as N
         from benchmarks import workloads as W
     finally:
         sys.path.pop(0)
     X, Y = W.two_moons(20)
     weights = W.initial_weights()
-    floor, scalar, binary = W.FloorMLP(weights), W.ChainruleMLP(weights), W.ChainruleMLP(weights, "binary")
-    replay = W.ReplayMLP(weights, len(X))
+    floor, scalar, binary = N.FloorMLP(weights), N.ChainruleMLP(weights), N.ChainruleMLP(weights, "binary")
+    replay = N.ReplayMLP(weights, len(X))
     XY = np.column_stack([X, Y])
     for k in range(3):
         expected = floor.step(X.tolist(), Y.tolist(), W.learning_rate(k))
