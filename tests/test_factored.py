@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, explain, forward_table, linear, sum_values, topological_order, trace
+from autograd import Value, explain, forward_table, linear, sum_values, trace
 from autograd.derive.factored import Shortcut
 from autograd.derive.formula import Formula
 from autograd.derive.model import GRADIENT, LOCAL, UPSTREAM, VALUE
 from homework import ProblemError, load
 from homework.cli import main
-from tests.test_explain import random_graph
+from tests.test_explain import explained_nodes, random_graph
 
 
 def run(capsys, *argv):
@@ -145,21 +145,12 @@ def test_trace_steps_are_the_rows_of_the_table():
             assert step.total == pytest.approx(step.into.grad, rel=1e-12)
 
 
-def shared_graph(seed):
-    """A random graph where intermediate nodes are reused, so paths branch and meet again."""
-    root, leaves = random_graph(seed)
-    return root, leaves
-
-
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 10**9))
 def test_factored_and_all_paths_agree_with_the_engine(seed):
-    root, leaves = shared_graph(seed)
+    root, leaves = random_graph(seed)  # intermediate nodes are reused: paths branch and meet again
     root.backward()
-    order = topological_order(root)
-    for node in [v for v in order if v is not root][::3] + leaves:
-        if not any(v is node for v in order):
-            continue
+    for node in explained_nodes(root, leaves):
         for collapse in (True, False):
             factored = explain(root, node, collapse=collapse, forward=False)
             by_paths = explain(root, node, collapse=collapse, forward=False, paths=True, max_paths=500)
