@@ -10,12 +10,7 @@ from pathlib import Path
 
 from homework.check import check_files, key_of, template
 from homework.check.report import FORMATS
-from homework.commands.options import UsageError, inform, whole_number
-from homework.reading import BUILTIN
-
-
-# The PROBLEM argument of the commands that work on a problem file.
-PROBLEM_HELP = f"a problem file (.toml) or a built-in problem ({', '.join(BUILTIN)})"
+from homework.commands.options import PROBLEM_HELP, UsageError, inform, whole_number
 
 
 def _tolerance(text: str) -> float:

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 from autograd.drawing import VIEWS, box_count
+from homework.reading import BUILTIN
 from homework.report import FORMATS
 
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".gv", ".dot")
 PAGE_SUFFIXES = (".html", ".htm")
+# the PROBLEM argument of every command that works on a problem file
+PROBLEM_HELP = f"a problem file (.toml) or a built-in problem ({', '.join(BUILTIN)})"
 
 
 class UsageError(Exception):

@@ -7,8 +7,7 @@ import sys
 
 from homework.check import key_of
 from homework.check.template import answers_file
-from homework.commands.check import PROBLEM_HELP
-from homework.commands.options import UsageError, inform, whole_number
+from homework.commands.options import PROBLEM_HELP, UsageError, inform, whole_number
 from homework.reading import load
 from homework.sheet import exercise, write, write_variants
 from homework.sheet.files import FILES

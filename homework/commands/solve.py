@@ -12,11 +12,11 @@ import re
 from autograd import notation as names
 from autograd.drawing import DEFAULT_MAX_NODES
 from autograd.errors import DrawingTooLargeError
-from homework.commands.options import (UsageError, add_output_options, check_image_path, check_page_path,
-                                       check_picture_options, check_picture_size, emit, inform, picture_options,
-                                       write_page)
+from homework.commands.options import (PROBLEM_HELP, UsageError, add_output_options, check_image_path,
+                                       check_page_path, check_picture_options, check_picture_size, emit, inform,
+                                       picture_options, write_page)
 from homework.output import OutputFolder
-from homework.reading import BUILTIN, DEFAULT_PROBLEM, load
+from homework.reading import DEFAULT_PROBLEM, load
 from homework.report import with_pictures
 from homework.solution import NEURON_VIEW_ABOVE
 
@@ -28,8 +28,7 @@ def add_to(commands) -> None:
                                 description="Print the worked solution of a problem file: forward pass, loss, "
                                             "gradients, chain-rule derivations and one gradient-descent step.")
     solve.add_argument("problem", nargs="?", default=DEFAULT_PROBLEM,
-                       help=f"a problem file (.toml) or a built-in problem ({', '.join(BUILTIN)}); "
-                            f"default {DEFAULT_PROBLEM}")
+                       help=f"{PROBLEM_HELP}; default {DEFAULT_PROBLEM}")
     add_output_options(solve)
     solve.add_argument("--paths", action="store_true",
                        help="in the chain-rule derivations, list every path as its own product instead of "
