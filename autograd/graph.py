@@ -189,20 +189,22 @@ def check_finite(root: Value) -> None:
 
 
 class SiblingOutputs:
-    """The outputs of one operation that makes one node per index over the same arguments (softmax:
-    ŷᵢ = softmax(i, z₁, …, zₖ), the index the first constant), found among ``nodes``, so that a
-    partial can name them: ∂ŷ₂/∂z₁ = −ŷ₂ŷ₁. Built on the first question, then read."""
+    """The named outputs of one operation that makes one node per index over the same arguments
+    (softmax: ŷᵢ = softmax(i, z₁, …, zₖ), the index the first constant), found among ``nodes`` and
+    ``outputs`` (the network's outputs, which may lie outside the graph shown), so that a partial can
+    name them: ∂ŷ₂/∂z₁ = −ŷ₂ŷ₁. Only a named output stands in a product as it is; an unnamed one is
+    left out (None) and the partial writes its formula. Built on the first question, then read."""
 
-    def __init__(self, nodes) -> None:
-        self._nodes = nodes
+    def __init__(self, nodes, outputs=()) -> None:
+        self._nodes = (*[u for u in outputs if isinstance(u, Value)], *nodes)
         self._by_arguments: dict | None = None
 
     def of(self, v: Value) -> list:
-        """The node of each index for ``v``'s operation and arguments (``v`` itself at its own), or None."""
+        """The named node of each index for ``v``'s operation and arguments, or None."""
         if self._by_arguments is None:
             self._by_arguments = {}
             for u in self._nodes:
-                if u.parents and u.consts and ops.RULES[u.op].names_other_outputs:
+                if u.label and u.parents and u.consts and ops.RULES[u.op].names_other_outputs:
                     self._by_arguments.setdefault((u.op, tuple(map(id, u.parents))), {})[int(u.consts[0])] = u
         found = self._by_arguments.get((v.op, tuple(map(id, v.parents))), {})
         return [found.get(j) for j in range(len(v.parents))]

@@ -176,3 +176,16 @@ def test_softmax_partials_fall_back_to_the_formula_when_the_other_output_is_not_
     loss = (-(y1.log())).named("L")
     loss.backward()
     assert "∂ŷ₁/∂z₂ = −ŷ₁·softmax₂(z₁, z₂)" in str(explain(loss, z2))
+
+
+def test_an_unnamed_other_output_is_written_as_its_formula_after_a_product_sign():
+    # both outputs in the graph but neither named: two formulas side by side would read as one
+    # call applied to another, so the partial keeps the · as when the other output is not there
+    z1, z2 = Value(0.3, "z_1"), Value(-0.2, "z_2")
+    y1, y2 = softmax([z1, z2])
+    loss = (y1 * y2).named("L")
+    loss.backward()
+    for text in (str(trace(loss)), str(explain(loss, z1, forward=False, collapse=False)),
+                 draw(loss, show_formulas=True).source):
+        assert "−softmax₂(z₁, z₂)·softmax₁(z₁, z₂)" in text, text
+        assert "−softmax₂(z₁, z₂)softmax₁(z₁, z₂)" not in text

@@ -66,8 +66,7 @@ class GraphView:
         self._templates: dict[tuple, tuple[str, str]] = {}  # a partial's templates, by (rule, i, count)
         self._numbers: dict[float, Formula] = {}
         self._numbers_view: GraphView | None = None
-        named_outputs = tuple(u for u in outputs if isinstance(u, Value) and u.label)
-        self._siblings = SiblingOutputs((*named_outputs, *self.order))  # softmax partials name them
+        self._siblings = SiblingOutputs(self.order, outputs)  # softmax partials name them
         self._rounded: dict[int, tuple[float, tuple[float, ...]]] | None = None
         # how many unnamed operations deep each node's expression would nest
         index, depth = self.index, [0] * len(self.order)

@@ -71,10 +71,9 @@ class NodeNames:
 
     def __init__(self, order: list[Value], digits: int, outputs: tuple = ()) -> None:
         self.digits = digits
-        # named outputs that may stand outside the drawn graph (ŷ₁ when only ŷ₂ feeds the loss):
-        # a softmax partial names its sibling outputs, −ŷ₂ŷ₁, as the printouts do
-        named_outputs = tuple(u for u in outputs if isinstance(u, Value) and u.label)
-        self._siblings = SiblingOutputs((*named_outputs, *order))
+        # a softmax partial names its sibling outputs, −ŷ₂ŷ₁, as the printouts do, also one that
+        # stands outside the drawn graph (ŷ₁ when only ŷ₂ feeds the loss)
+        self._siblings = SiblingOutputs(order, outputs)
         self._numbers: dict[float, str] = {}
         self.name: dict[int, str] = {}
         self.short: set[int] = set()  # nodes shown by a made-up name, which their box then displays
@@ -142,15 +141,10 @@ class NodeNames:
         if positions is None:  # made once per node: a unit's node is asked for each of its partials
             positions = self._positions[id(v)] = argument_positions(v)
         rule = rule_of(v)
-        if rule.names_other_outputs:
-            others = [self._sibling_name(u) for u in self._siblings.of(v)]
-            return rule.partial_expression(positions[slot], self.arguments(v), self.wrapped(v, "power"),
-                                           others=others)
-        return rule.partial_expression(positions[slot], self.arguments(v), self.wrapped(v, "power"))
-
-    def _sibling_name(self, u: Value | None) -> str | None:
-        # only a named output stands in a product as is (−ŷ₂ŷ₁); an unnamed one keeps its formula
-        return self.name.get(id(u)) or display(u.label) if u is not None and u.label else None
+        others = [display(u.label) if u is not None else None for u in self._siblings.of(v)] \
+            if rule.names_other_outputs else ()
+        return rule.partial_expression(positions[slot], self.arguments(v), self.wrapped(v, "power"),
+                                       others=others)
 
     def d(self, v: Value, mark: str = "∂") -> str:
         """``∂`` (or ``mark``: ``d`` for a total derivative) and the name, parenthesized when the
